@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: runs every benchmark suite and prints one markdown table. Each row's baseline is
+ * measured in the same run. `npm run bench -- crypto` runs only the named suites.
+ */
+import { type BenchRow, renderTable } from "./harness.ts";
+import { primitivesBenchmarks } from "./primitives.ts";
+
+const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
+  primitives: primitivesBenchmarks,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in SUITES)) {
+    console.error(`unknown suite '${name}'; suites: ${Object.keys(SUITES).join(", ")}`);
+    process.exit(2);
+  }
+}
+const rows: BenchRow[] = [];
+for (const [name, suite] of Object.entries(SUITES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.error(`running ${name}…`);
+  rows.push(...(await suite()));
+}
+console.log(`\nnode ${process.version}, ${process.arch}\n`);
+console.log(renderTable(rows));
