@@ -2,11 +2,13 @@
  * `npm run bench`: runs every benchmark suite and prints one markdown table. Each row's baseline is
  * measured in the same run. `npm run bench -- crypto` runs only the named suites.
  */
+import { cryptoBenchmarks } from "./crypto.ts";
 import { type BenchRow, renderTable } from "./harness.ts";
 import { primitivesBenchmarks } from "./primitives.ts";
 
 const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   primitives: primitivesBenchmarks,
+  crypto: cryptoBenchmarks,
 };
 
 const wanted = process.argv.slice(2);
