@@ -3,12 +3,14 @@
  * measured in the same run. `npm run bench -- crypto` runs only the named suites.
  */
 import { cryptoBenchmarks } from "./crypto.ts";
+import { enclaveBenchmarks } from "./enclave.ts";
 import { type BenchRow, renderTable } from "./harness.ts";
 import { primitivesBenchmarks } from "./primitives.ts";
 
 const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   primitives: primitivesBenchmarks,
   crypto: cryptoBenchmarks,
+  enclave: enclaveBenchmarks,
 };
 
 const wanted = process.argv.slice(2);

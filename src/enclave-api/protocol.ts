@@ -1,0 +1,236 @@
+/**
+ * Every call across the enclave boundary, like upstream's `Enclave.edl`: ecalls (host → enclave) and
+ * ocalls (enclave → host during an ecall), each with a stable id and the schemas of its request and
+ * response. Adding a field or a call changes the protocol: bump `ENCLAVE_PROTOCOL_VERSION`.
+ *
+ * A frame is `u8 type ‖ BE16 protocol_version ‖ BE16 call_id ‖ payload`, the payload being the
+ * request, the response, or (for error frames) `{ code, message }`.
+ */
+import { EnclaveApiError } from "./errors.ts";
+import { decodeValue, encodeValue, encodeWithHeader, Reader, Writer, w, type Infer, type Schema } from "./wire.ts";
+
+export const ENCLAVE_PROTOCOL_VERSION = 1;
+
+const key32 = w.bytes(32);
+const publicKeys = { nodeExchKey: key32, ioExchKey: key32 } as const;
+
+export const ECALLS = {
+  /** Does nothing: health check and round-trip benchmark. */
+  ping: { id: 1, request: w.struct({}), response: w.struct({}) },
+  /** Identity and state of the enclave; never a secret. */
+  getStatus: {
+    id: 2,
+    request: w.struct({}),
+    response: w.struct({
+      protocolVersion: w.u32,
+      measurement: key32,
+      platformId: key32,
+      platformKind: w.string,
+      /** A keychain is loaded in memory. */
+      initialized: w.bool,
+      /** A sealed keychain file exists in the home (loaded or not). */
+      hasSealedKeychain: w.bool,
+      seedCount: w.u32,
+      hasRegistrationKey: w.bool,
+      hasPolicy: w.bool,
+      publicKeys: w.optional(w.struct(publicKeys)),
+    }),
+  },
+  /**
+   * New network: two random seeds and a registration key, sealed; optionally the genesis policy
+   * (JSON bytes), sealed. Refused when a sealed keychain exists.
+   */
+  bootstrap: {
+    id: 3,
+    request: w.struct({ policy: w.optional(w.bytes()) }),
+    response: w.struct({ ...publicKeys, measurement: key32, registrationPublicKey: key32 }),
+  },
+  /** Unseals the keychain of the home. */
+  load: {
+    id: 4,
+    request: w.struct({}),
+    response: w.struct({ ...publicKeys, measurement: key32, seedCount: w.u32 }),
+  },
+  getPublicKeys: { id: 5, request: w.struct({}), response: w.struct(publicKeys) },
+  /**
+   * New node: a fresh registration key pair (sealed) and evidence whose report data is
+   * `reg_pk ‖ nonce`, obtained through the `quote` ocall.
+   */
+  createRegistration: {
+    id: 6,
+    request: w.struct({}),
+    response: w.struct({ registrationPublicKey: key32, evidence: w.bytes() }),
+  },
+  /**
+   * Network side of a registration: verifies the evidence against the enclave's sealed policy at the
+   * given block time, then encrypts every seed to `report_data[0..32)` (n × 48 bytes).
+   */
+  registerNode: {
+    id: 7,
+    request: w.struct({ evidence: w.bytes(), blockTimeSeconds: w.u64 }),
+    response: w.struct({ encryptedSeeds: w.bytes() }),
+  },
+  /**
+   * New node side: `seedInput` is `u8(len) ‖ enc_seeds` (crypto.md §10.3). `accepted` is false when
+   * the enclave already held seeds (the input is then ignored).
+   */
+  acceptSeeds: {
+    id: 8,
+    request: w.struct({ nodeExchKey: key32, seedInput: w.bytes() }),
+    response: w.struct({ accepted: w.bool, ...publicKeys }),
+  },
+  /** Replaces the sealed attestation policy (JSON bytes of `src/attestation` `policyToJson`). */
+  setPolicy: {
+    id: 9,
+    request: w.struct({ policy: w.bytes() }),
+    response: w.struct({ policyHash: key32, generation: w.u64 }),
+  },
+  /** Seals the keychain (and policy) for an allow-listed measurement, on this machine. */
+  exportUpgrade: {
+    id: 10,
+    request: w.struct({ targetMeasurement: key32 }),
+    response: w.struct({ fileName: w.string }),
+  },
+  /** Imports the upgrade export addressed to this enclave's measurement. */
+  importUpgrade: {
+    id: 11,
+    request: w.struct({}),
+    response: w.struct({ ...publicKeys, seedCount: w.u32, supersededMeasurement: w.optional(key32) }),
+  },
+} as const satisfies Record<string, CallDefinition>;
+
+export const OCALLS = {
+  /** Reads a key of the current block's store branch. */
+  storageRead: { id: 1, request: w.struct({ key: w.bytes() }), response: w.struct({ value: w.optional(w.bytes()) }) },
+  storageWrite: { id: 2, request: w.struct({ key: w.bytes(), value: w.bytes() }), response: w.struct({}) },
+  storageRemove: { id: 3, request: w.struct({ key: w.bytes() }), response: w.struct({}) },
+  /** Generic hook for contract-to-contract queries; request and response are opaque to this layer. */
+  queryChain: { id: 4, request: w.struct({ request: w.bytes() }), response: w.struct({ response: w.bytes() }) },
+  /** Asks the platform's quoting service (the dev authority for tee_type 1) for evidence of a report. */
+  quote: {
+    id: 5,
+    request: w.struct({ teeType: w.u32, measurement: key32, platformId: key32, reportData: w.bytes(64) }),
+    response: w.struct({ evidence: w.bytes() }),
+  },
+} as const satisfies Record<string, CallDefinition>;
+
+export interface CallDefinition {
+  readonly id: number;
+  readonly request: Schema;
+  readonly response: Schema;
+}
+
+export type EcallName = keyof typeof ECALLS;
+export type OcallName = keyof typeof OCALLS;
+export type EcallRequest<K extends EcallName> = Infer<(typeof ECALLS)[K]["request"]>;
+export type EcallResponse<K extends EcallName> = Infer<(typeof ECALLS)[K]["response"]>;
+export type OcallRequest<K extends OcallName> = Infer<(typeof OCALLS)[K]["request"]>;
+export type OcallResponse<K extends OcallName> = Infer<(typeof OCALLS)[K]["response"]>;
+
+function byId<T extends Record<string, CallDefinition>>(calls: T): ReadonlyMap<number, keyof T & string> {
+  const map = new Map<number, keyof T & string>();
+  for (const [name, def] of Object.entries(calls)) {
+    if (map.has(def.id)) throw new Error(`duplicate call id ${def.id}`);
+    map.set(def.id, name);
+  }
+  return map;
+}
+
+export const ECALL_NAMES_BY_ID: ReadonlyMap<number, EcallName> = byId(ECALLS);
+export const OCALL_NAMES_BY_ID: ReadonlyMap<number, OcallName> = byId(OCALLS);
+
+// ---------------------------------------------------------------------------------------------------
+// Frames
+
+export const FrameType = {
+  Ecall: 1,
+  EcallOk: 2,
+  EcallError: 3,
+  Ocall: 4,
+  OcallOk: 5,
+  OcallError: 6,
+} as const;
+export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
+
+export const FRAME_HEADER_LENGTH = 5;
+
+export interface Frame {
+  readonly type: FrameTypeValue;
+  readonly version: number;
+  readonly callId: number;
+  readonly payload: Uint8Array;
+}
+
+export const ERROR_PAYLOAD = w.struct({ code: w.string, message: w.string });
+export type ErrorPayload = Infer<typeof ERROR_PAYLOAD>;
+
+/** Longest error code and message carried (longer ones are cut). */
+const MAX_ERROR_CODE = 64;
+const MAX_ERROR_MESSAGE = 1024;
+
+export function encodeFrame(type: FrameTypeValue, callId: number, payload: Uint8Array): Uint8Array {
+  const out = new Writer(FRAME_HEADER_LENGTH + payload.length);
+  out.u8(type);
+  out.u16(ENCLAVE_PROTOCOL_VERSION);
+  out.u16(callId);
+  out.raw(payload);
+  return out.finish();
+}
+
+/** Encodes a frame whose payload is `value` by `schema`, in one pass. */
+export function encodeMessageFrame(
+  type: FrameTypeValue,
+  callId: number,
+  schema: Schema,
+  value: unknown,
+  path: string,
+): Uint8Array {
+  return encodeWithHeader(
+    (out) => {
+      out.u8(type);
+      out.u16(ENCLAVE_PROTOCOL_VERSION);
+      out.u16(callId);
+    },
+    schema,
+    value,
+    path,
+  );
+}
+
+export function encodeErrorFrame(type: FrameTypeValue, callId: number, error: ErrorPayload): Uint8Array {
+  const payload = encodeValue(ERROR_PAYLOAD, {
+    code: error.code.slice(0, MAX_ERROR_CODE),
+    message: error.message.slice(0, MAX_ERROR_MESSAGE),
+  });
+  return encodeFrame(type, callId, payload);
+}
+
+/**
+ * Decodes a frame header: a known type and this protocol version, else ENCLAVE_API_MALFORMED or
+ * ENCLAVE_API_VERSION_MISMATCH. The payload is a view into `bytes`, which must be a private copy
+ * (the channel's `receive` returns one); decoding copies every field out of it.
+ */
+export function decodeFrame(bytes: Uint8Array): Frame {
+  const input = new Reader(bytes);
+  const type = input.u8("frame type");
+  const version = input.u16("protocol version");
+  const callId = input.u16("call id");
+  if (type < FrameType.Ecall || type > FrameType.OcallError) {
+    throw new EnclaveApiError("ENCLAVE_API_MALFORMED", `unknown frame type ${type}`);
+  }
+  if (version !== ENCLAVE_PROTOCOL_VERSION) {
+    throw new EnclaveApiError(
+      "ENCLAVE_API_VERSION_MISMATCH",
+      `frame of protocol version ${version}; this side speaks ${ENCLAVE_PROTOCOL_VERSION}`,
+    );
+  }
+  return { type: type as FrameTypeValue, version, callId, payload: input.restView() };
+}
+
+export function decodeErrorPayload(payload: Uint8Array): ErrorPayload {
+  const e = decodeValue(ERROR_PAYLOAD, payload, "error");
+  if (!/^[A-Z][A-Z0-9_]*$/.test(e.code) || e.code.length > MAX_ERROR_CODE) {
+    throw new EnclaveApiError("ENCLAVE_API_MALFORMED", "error frame with an invalid code");
+  }
+  return e;
+}

@@ -1,0 +1,260 @@
+/**
+ * The worker transport against a fixture enclave (test/fixtures/enclave/fixtureEnclave.ts): chunked
+ * messages both ways, size limits, ocall handlers and their failures, error mapping, and death.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { isCodedError } from "../../src/primitives/errors.ts";
+import {
+  createWorkerEnclave,
+  type WorkerEnclave,
+  type WorkerEnclaveOptions,
+} from "../../src/enclave-api/workerEnclave.ts";
+import { EnclaveCallError } from "../../src/enclave-api/errors.ts";
+import { ExitReason } from "../../src/enclave-api/channel.ts";
+
+const FIXTURE = new URL("../fixtures/enclave/fixtureEnclave.ts", import.meta.url);
+const home = mkdtempSync(join(tmpdir(), "scrt-enclave-channel-"));
+const opened: WorkerEnclave[] = [];
+after(async () => {
+  await Promise.all(opened.map((e) => e.close()));
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function start(options: Partial<WorkerEnclaveOptions> = {}): Promise<WorkerEnclave> {
+  const enclave = await createWorkerEnclave({ entry: FIXTURE, home, ...options });
+  opened.push(enclave);
+  return enclave;
+}
+
+function bytes(n: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff;
+  return out;
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (isCodedError(e)) return e.code;
+    throw e;
+  }
+  assert.fail("expected a coded error");
+}
+
+describe("worker enclave transport", () => {
+  it("carries messages far larger than the channel, both ways, through ocalls", async () => {
+    const enclave = await start({ channelBytes: 1024 });
+    const store = new Map<string, Uint8Array>();
+    const blob = bytes(300_000);
+    const out = enclave.call(
+      "setPolicy",
+      { policy: blob },
+      {
+        storageWrite: ({ key, value }) => {
+          store.set(Buffer.from(key).toString("hex"), value);
+          return {};
+        },
+        storageRead: ({ key }) => ({ value: store.get(Buffer.from(key).toString("hex")) }),
+      },
+    );
+    assert.equal(out.generation, 300_000n);
+    assert.deepEqual(out.policyHash, blob.subarray(0, 32));
+    assert.deepEqual(store.get(Buffer.from("blob").toString("hex")), blob);
+
+    const big = enclave.call("registerNode", { evidence: bytes(1000, 7), blockTimeSeconds: 500n });
+    assert.equal(big.encryptedSeeds.length, 500_000);
+    assert.deepEqual(big.encryptedSeeds.subarray(1000, 2000), bytes(1000, 7));
+    // exact multiples of the capacity, and empty messages
+    for (const n of [0, 1, 1024 - 14, 1024, 2048, 4096 + 3]) {
+      const r = enclave.call("registerNode", { evidence: bytes(n, n), blockTimeSeconds: 1n });
+      assert.deepEqual(r.encryptedSeeds, bytes(n, n));
+    }
+  });
+
+  it("refuses messages over the maximum size on either side and stays usable", async () => {
+    const enclave = await start({ channelBytes: 4096, maxMessageBytes: 64 * 1024 });
+    assert.equal(
+      codeOf(() => enclave.call("registerNode", { evidence: bytes(70_000), blockTimeSeconds: 1n })),
+      "ENCLAVE_API_MESSAGE_TOO_LARGE",
+    );
+    // the enclave's answer would be too large: it answers with the error instead
+    assert.equal(
+      codeOf(() => enclave.call("registerNode", { evidence: bytes(1000), blockTimeSeconds: 100n })),
+      "ENCLAVE_API_MESSAGE_TOO_LARGE",
+    );
+    // the host's ocall answer would be too large: the enclave sees the error
+    assert.equal(
+      codeOf(() =>
+        enclave.call(
+          "setPolicy",
+          { policy: bytes(10) },
+          { storageWrite: () => ({}), storageRead: () => ({ value: bytes(70_000) }) },
+        ),
+      ),
+      "ENCLAVE_API_MESSAGE_TOO_LARGE",
+    );
+    enclave.call("ping", {});
+  });
+
+  it("maps failures: missing ocall handler, handler error rethrown, internal errors without their message", async () => {
+    const enclave = await start();
+    assert.equal(
+      codeOf(() => enclave.call("getPublicKeys", {})),
+      "ENCLAVE_API_OCALL_UNSUPPORTED",
+    );
+    const mine = new Error("host storage is broken");
+    assert.throws(
+      () =>
+        enclave.call(
+          "getPublicKeys",
+          {},
+          {
+            storageRead: () => {
+              throw mine;
+            },
+          },
+        ),
+      (e) => e === mine,
+    );
+    assert.throws(
+      () => enclave.call("load", {}),
+      (e) =>
+        e instanceof EnclaveCallError &&
+        e.code === "ENCLAVE_INTERNAL" &&
+        !e.message.includes("secret") &&
+        !e.message.includes("dead"),
+    );
+    assert.throws(
+      () => enclave.call("acceptSeeds", { nodeExchKey: new Uint8Array(32), seedInput: new Uint8Array(0) }),
+      (e) => {
+        return (
+          e instanceof EnclaveCallError && e.code === "FIXTURE_FAILED" && e.message === "the fixture failed on purpose"
+        );
+      },
+    );
+    // an ecall made from inside an ocall handler
+    let inner: unknown;
+    enclave.call(
+      "getPublicKeys",
+      {},
+      {
+        storageRead: () => {
+          try {
+            enclave.call("ping", {});
+          } catch (e) {
+            inner = e;
+          }
+          return { value: undefined };
+        },
+      },
+    );
+    assert.ok(isCodedError(inner, "ENCLAVE_API_REENTRANT"));
+    // a request that does not fit its schema never reaches the enclave
+    assert.equal(
+      codeOf(() => enclave.call("acceptSeeds", { nodeExchKey: new Uint8Array(31), seedInput: new Uint8Array(0) })),
+      "ENCLAVE_API_BAD_REQUEST",
+    );
+    // an ecall the enclave does not serve
+    assert.equal(
+      codeOf(() => enclave.call("getStatus", {})),
+      "ENCLAVE_API_UNKNOWN_CALL",
+    );
+    enclave.call("ping", {});
+  });
+
+  it("an enclave that runs out of memory mid-call surfaces as ENCLAVE_API_DEAD, now and later", async () => {
+    const enclave = await start({ resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } });
+    enclave.call("ping", {});
+    assert.throws(
+      () => enclave.call("bootstrap", {}),
+      (e) => isCodedError(e, "ENCLAVE_API_DEAD") && /out of memory/.test(e.message),
+    );
+    assert.equal(enclave.dead, true);
+    assert.equal(
+      codeOf(() => enclave.call("ping", {})),
+      "ENCLAVE_API_DEAD",
+    );
+  });
+
+  it("an enclave thread that exits mid-call surfaces as ENCLAVE_API_DEAD", async () => {
+    const enclave = await start();
+    assert.throws(
+      () =>
+        enclave.call("createRegistration", {}, { queryChain: () => ({ response: new TextEncoder().encode("exit") }) }),
+      (e) => isCodedError(e, "ENCLAVE_API_DEAD") && e.details?.["exitCode"] === 7,
+    );
+  });
+
+  it("kill() from inside an ocall handler ends the pending call with ENCLAVE_API_DEAD", async () => {
+    const enclave = await start();
+    assert.throws(
+      () =>
+        enclave.call(
+          "createRegistration",
+          {},
+          {
+            queryChain: () => {
+              enclave.kill();
+              assert.equal(enclave.dead, true);
+              return { response: new Uint8Array(1) };
+            },
+          },
+        ),
+      (e) => isCodedError(e, "ENCLAVE_API_DEAD") && e.details?.["reason"] === ExitReason.Terminated,
+    );
+    assert.equal(
+      codeOf(() => enclave.call("ping", {})),
+      "ENCLAVE_API_DEAD",
+    );
+  });
+
+  it("a call over its timeout fails with ENCLAVE_API_TIMEOUT and terminates the enclave", async () => {
+    const enclave = await start({ callTimeoutMs: 200 });
+    assert.equal(
+      codeOf(() =>
+        enclave.call(
+          "createRegistration",
+          {},
+          {
+            queryChain: () => {
+              const until = performance.now() + 300;
+              while (performance.now() < until) {
+                // the deadline covers the whole call, ocall handlers included
+              }
+              return { response: new Uint8Array(1) };
+            },
+          },
+        ),
+      ),
+      "ENCLAVE_API_TIMEOUT",
+    );
+    assert.equal(enclave.dead, true);
+  });
+
+  it("close() ends the worker; later calls fail with ENCLAVE_API_CLOSED", async () => {
+    const enclave = await start();
+    enclave.call("ping", {});
+    await enclave.close();
+    await enclave.close();
+    assert.equal(
+      codeOf(() => enclave.call("ping", {})),
+      "ENCLAVE_API_CLOSED",
+    );
+  });
+
+  it("a missing entry fails startup with ENCLAVE_API_STARTUP_FAILED", async () => {
+    await assert.rejects(
+      createWorkerEnclave({
+        entry: new URL("../fixtures/enclave/doesNotExist.ts", import.meta.url),
+        home,
+        startupTimeoutMs: 20_000,
+      }),
+      (e) => isCodedError(e, "ENCLAVE_API_STARTUP_FAILED"),
+    );
+  });
+});
