@@ -6,11 +6,13 @@ import { cryptoBenchmarks } from "./crypto.ts";
 import { enclaveBenchmarks } from "./enclave.ts";
 import { type BenchRow, renderTable } from "./harness.ts";
 import { primitivesBenchmarks } from "./primitives.ts";
+import { storeBenchmarks } from "./store.ts";
 
 const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   primitives: primitivesBenchmarks,
   crypto: cryptoBenchmarks,
   enclave: enclaveBenchmarks,
+  store: storeBenchmarks,
 };
 
 const wanted = process.argv.slice(2);

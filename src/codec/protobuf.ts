@@ -218,6 +218,18 @@ export class ProtoWriter {
   }
 
   private rawVarint(value: bigint | number): void {
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < 0x1000_0000) {
+      // Fast path for tags and lengths (< 2^28): no BigInt.
+      const out: number[] = [];
+      let n = value;
+      while (n >= 0x80) {
+        out.push((n & 0x7f) | 0x80);
+        n >>>= 7;
+      }
+      out.push(n);
+      this.push(Uint8Array.from(out));
+      return;
+    }
     let v = BigInt(value);
     if (v < 0n || v >> 64n !== 0n) throw new CodecError("PROTO_FIELD_RANGE", "varint out of range");
     const out: number[] = [];

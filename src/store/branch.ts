@@ -1,0 +1,149 @@
+/**
+ * Branch (cache) stores: a sorted write buffer over a parent store. Reads see the buffer first
+ * (a deletion hides the parent's entry), iteration merges the buffer with the parent's iteration, and
+ * `write()` applies the buffer to the parent in ascending key order, so the parent receives the same
+ * operations whatever order the writes were made in.
+ */
+import { compareBytes } from "../primitives/bytes.ts";
+import { assertBound, assertKey, assertValue, copyBytes } from "./keys.ts";
+import { SortedMap } from "./sortedMap.ts";
+import type { BranchStore, KVPair, KVStore, ReadonlyKVStore } from "./types.ts";
+
+/** A buffered write: the new value, or `null` for a deletion. */
+export type BufferedValue = Uint8Array | null;
+
+/**
+ * Buffered writes over a read-only parent. Shared by branch stores and by the tree's working state
+ * (whose "write" is the commit).
+ */
+export class WriteBuffer {
+  readonly writes = new SortedMap<BufferedValue>();
+
+  constructor(readonly parent: ReadonlyKVStore) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const entry = this.writes.getEntry(key);
+    if (entry !== undefined) return entry.value ?? undefined;
+    return this.parent.get(key);
+  }
+
+  has(key: Uint8Array): boolean {
+    const entry = this.writes.getEntry(key);
+    if (entry !== undefined) return entry.value !== null;
+    return this.parent.has(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    assertKey(key);
+    assertValue(value);
+    const entry = this.writes.getEntry(key);
+    if (entry !== undefined) entry.value = copyBytes(value);
+    else this.writes.set(copyBytes(key), copyBytes(value));
+  }
+
+  delete(key: Uint8Array): void {
+    assertKey(key);
+    const entry = this.writes.getEntry(key);
+    if (entry !== undefined) entry.value = null;
+    else this.writes.set(copyBytes(key), null);
+  }
+
+  iterator(start?: Uint8Array, end?: Uint8Array, reverse = false): IterableIterator<KVPair> {
+    assertBound(start, "start");
+    assertBound(end, "end");
+    return mergeIterators(this.parent.iterator(start, end, reverse), this.writes.entries(start, end, reverse), reverse);
+  }
+}
+
+/**
+ * Merges a parent's iteration with buffered writes over the same range: on equal keys the buffer wins,
+ * and buffered deletions hide the parent's entries.
+ */
+export function* mergeIterators(
+  parent: Iterator<KVPair>,
+  buffer: Iterator<{ readonly key: Uint8Array; readonly value: BufferedValue }>,
+  reverse: boolean,
+): Generator<KVPair, void, undefined> {
+  let p = parent.next();
+  let b = buffer.next();
+  try {
+    while (!p.done || !b.done) {
+      if (b.done) {
+        yield p.value as KVPair;
+        p = parent.next();
+        continue;
+      }
+      const buffered = b.value;
+      let order = -1;
+      if (!p.done) {
+        order = compareBytes(buffered.key, p.value[0]);
+        if (reverse) order = -order;
+      }
+      if (order > 0) {
+        // The parent's key comes first.
+        yield p.value as KVPair;
+        p = parent.next();
+        continue;
+      }
+      if (order === 0) p = parent.next();
+      b = buffer.next();
+      // Read the value when yielding, after both cursors moved: a deletion in the buffer hides it.
+      if (buffered.value !== null) yield [buffered.key, buffered.value];
+    }
+  } finally {
+    parent.return?.();
+    buffer.return?.();
+  }
+}
+
+/** A branch of `parent`; see `BranchStore`. */
+export class CacheStore implements BranchStore {
+  private readonly buffer: WriteBuffer;
+
+  constructor(private readonly parent: KVStore) {
+    this.buffer = new WriteBuffer(parent);
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.buffer.get(key);
+  }
+
+  has(key: Uint8Array): boolean {
+    return this.buffer.has(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.buffer.set(key, value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.buffer.delete(key);
+  }
+
+  iterator(start?: Uint8Array, end?: Uint8Array, reverse = false): IterableIterator<KVPair> {
+    return this.buffer.iterator(start, end, reverse);
+  }
+
+  branch(): BranchStore {
+    return new CacheStore(this);
+  }
+
+  /** Number of buffered writes (sets and deletions). */
+  get pendingWrites(): number {
+    return this.buffer.writes.size;
+  }
+
+  write(): void {
+    const writes = this.buffer.writes;
+    for (const { key, value } of writes.entries()) {
+      if (value === null) this.parent.delete(key);
+      else this.parent.set(key, value);
+    }
+    writes.clear();
+  }
+}
+
+/** A branch over any store. */
+export function createBranch(parent: KVStore): BranchStore {
+  return new CacheStore(parent);
+}
