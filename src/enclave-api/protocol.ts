@@ -9,10 +9,82 @@
 import { EnclaveApiError } from "./errors.ts";
 import { decodeValue, encodeValue, encodeWithHeader, Reader, Writer, w, type Infer, type Schema } from "./wire.ts";
 
-export const ENCLAVE_PROTOCOL_VERSION = 1;
+export const ENCLAVE_PROTOCOL_VERSION = 2;
 
 const key32 = w.bytes(32);
 const publicKeys = { nodeExchKey: key32, ioExchKey: key32 } as const;
+
+// Contract calls (src/enclave/contracts.ts). Lists are bounded; sizes are bounded by the message cap.
+const MAX_ITEMS = 65_536;
+const coins = w.list(w.struct({ denom: w.string, amount: w.string }), 256);
+const callCounter = w.struct({ height: w.u64, counter: w.u64 });
+const contractKey = w.struct({
+  ogContractKey: w.bytes(64),
+  currentContractKey: w.optional(w.bytes(64)),
+  currentContractKeyProof: w.optional(w.bytes(32)),
+});
+const contractCall = {
+  /** The stored (uncompressed) code; the enclave hashes it itself. */
+  code: w.bytes(),
+  block: w.struct({ height: w.u64, timeNanos: w.u64, chainId: w.string }),
+  /** Canonical contract address. */
+  contract: w.bytes(),
+  gasLimitWasm: w.u64,
+};
+const signedCall = {
+  ...contractCall,
+  sender: w.bytes(),
+  /** The input envelope as signed. */
+  msg: w.bytes(),
+  sigInfo: w.struct({
+    txBytes: w.bytes(),
+    signBytes: w.bytes(),
+    signMode: w.u32,
+    publicKey: w.bytes(),
+    signature: w.bytes(),
+    callbackSig: w.bytes(),
+  }),
+  transaction: w.optional(w.struct({ index: w.u32, hash: w.string })),
+  blockRandom: w.optional(w.bytes(32)),
+  callCounter,
+};
+const attribute = w.struct({ key: w.string, value: w.string });
+const gasReport = w.struct({
+  limit: w.u64,
+  remaining: w.u64,
+  exhausted: w.u64,
+  external: w.u64,
+  pseudoCharged: w.u64,
+  pseudoRefund: w.u64,
+  reported: w.u64,
+  sdkCharge: w.u64,
+});
+/**
+ * The outcome of a contract call. Everything in it is public or encrypted for the sender: encrypted
+ * data, attributes (clear only where the contract marked them plaintext), re-encrypted sub-messages,
+ * the encrypted contract error (`errorJson`), or a system error's code and upstream text.
+ */
+const contractOutcome = w.struct({
+  ok: w.bool,
+  apiVersion: w.string,
+  data: w.optional(w.bytes()),
+  attributes: w.list(attribute, MAX_ITEMS),
+  events: w.list(w.struct({ type: w.string, attributes: w.list(attribute, MAX_ITEMS) }), MAX_ITEMS),
+  messagesJson: w.string,
+  reply: w.optional(w.struct({ internalMsgId: w.bytes(), internalReplyEnclaveSig: w.bytes() })),
+  /** "contract" (encrypted, see errorJson), "enclave" (plaintext code and message), or "" on success. */
+  errorKind: w.string,
+  errorCode: w.string,
+  errorMessage: w.string,
+  errorJson: w.string,
+  gas: w.optional(gasReport),
+  callCounter,
+  contractKey: w.optional(w.bytes(64)),
+  adminProof: w.optional(w.bytes(32)),
+  newContractKeyProof: w.optional(w.bytes(32)),
+  /** A query's encrypted answer. */
+  answer: w.optional(w.bytes()),
+});
 
 export const ECALLS = {
   /** Does nothing: health check and round-trip benchmark. */
@@ -97,6 +169,27 @@ export const ECALLS = {
     request: w.struct({}),
     response: w.struct({ ...publicKeys, seedCount: w.u32, supersededMeasurement: w.optional(key32) }),
   },
+  /** Instantiates a contract (init). State goes through the contractState* ocalls. */
+  contractInstantiate: {
+    id: 12,
+    request: w.struct({ ...signedCall, funds: coins, admin: w.bytes() }),
+    response: contractOutcome,
+  },
+  contractExecute: {
+    id: 13,
+    request: w.struct({ ...signedCall, funds: coins, contractKey }),
+    response: contractOutcome,
+  },
+  contractMigrate: {
+    id: 14,
+    request: w.struct({ ...signedCall, contractKey, adminProof: w.bytes() }),
+    response: contractOutcome,
+  },
+  contractQuery: {
+    id: 15,
+    request: w.struct({ ...contractCall, msg: w.bytes(), contractKey, queryDepth: w.u32 }),
+    response: contractOutcome,
+  },
 } as const satisfies Record<string, CallDefinition>;
 
 export const OCALLS = {
@@ -111,6 +204,38 @@ export const OCALLS = {
     id: 5,
     request: w.struct({ teeType: w.u32, measurement: key32, platformId: key32, reportData: w.bytes(64) }),
     response: w.struct({ evidence: w.bytes() }),
+  },
+  /** Reads an enclave-chosen key of a contract's state; `gas` is the store gas the host charged. */
+  contractStateRead: {
+    id: 6,
+    request: w.struct({ contract: w.bytes(), key: w.bytes() }),
+    response: w.struct({ value: w.optional(w.bytes()), gas: w.u64 }),
+  },
+  contractStateRemove: {
+    id: 7,
+    request: w.struct({ contract: w.bytes(), key: w.bytes() }),
+    response: w.struct({ gas: w.u64 }),
+  },
+  /** The flush of a successful call, in order: delete `legacyKey`, then set `storedKey`. */
+  contractStateWrite: {
+    id: 8,
+    request: w.struct({
+      contract: w.bytes(),
+      ops: w.list(w.struct({ legacyKey: w.bytes(), storedKey: w.bytes(), storedValue: w.bytes() }), MAX_ITEMS),
+    }),
+    response: w.struct({}),
+  },
+  /** Code and contract key of another contract, for a contract-to-contract query. */
+  contractLookup: {
+    id: 9,
+    request: w.struct({ address: w.bytes() }),
+    response: w.struct({ found: w.optional(w.struct({ code: w.bytes(), contractKey })) }),
+  },
+  /** A chain query other than a wasm smart query; answers with the contract-abi.md §9 envelope. */
+  chainQuery: {
+    id: 10,
+    request: w.struct({ request: w.bytes(), gasLimitWasm: w.u64 }),
+    response: w.struct({ response: w.bytes(), gas: w.u64 }),
   },
 } as const satisfies Record<string, CallDefinition>;
 

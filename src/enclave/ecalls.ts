@@ -8,6 +8,7 @@ import { CodedError } from "../primitives/errors.ts";
 import { ChannelEndpoint } from "../enclave-api/channel.ts";
 import { ENCLAVE_PROTOCOL_VERSION } from "../enclave-api/protocol.ts";
 import { serveEcalls, type EcallHandlers } from "../enclave-api/server.ts";
+import { createContractEcalls } from "./contractEcalls.ts";
 import { EnclaveLifecycle } from "./lifecycle.ts";
 import { enclaveDir, openSoftwarePlatform } from "./platform.ts";
 
@@ -28,6 +29,7 @@ export function createEcallHandlers(lifecycle: EnclaveLifecycle): EcallHandlers 
     setPolicy: (req) => lifecycle.setPolicy(req.policy),
     exportUpgrade: (req) => ({ fileName: lifecycle.exportUpgrade(req.targetMeasurement) }),
     importUpgrade: () => lifecycle.importUpgrade(),
+    ...createContractEcalls(() => lifecycle.keychain()),
   };
 }
 

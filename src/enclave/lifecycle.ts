@@ -139,6 +139,11 @@ export class EnclaveLifecycle {
     return this.#requireKeychain().publicKeys();
   }
 
+  /** The loaded keychain, for the contract engine inside this enclave. Never crosses the boundary. */
+  keychain(): KeyChain {
+    return this.#requireKeychain();
+  }
+
   /**
    * A new node (§10.2 step 1): evidence whose report data is `reg_pk ‖ nonce`, from the host's quoting
    * service, for the node's registration key pair (created and sealed, kind 2, on first use; reused

@@ -6,39 +6,17 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
 import { COMPUTE_URLS, encodeMsgExecuteContract } from "../../src/codec/compute.ts";
-import {
-  MULTISIG_PUBKEY_URL,
-  SECP256K1_PUBKEY_URL,
-  encodeLegacyAminoPubKey,
-  encodeMultiSignature,
-  encodePubKeyBytes,
-} from "../../src/codec/keys.ts";
-import {
-  type Any,
-  type ProtoCoin,
-  SignMode,
-  encodeAny,
-  encodeAuthInfo,
-  encodeSignDoc,
-  encodeTxBody,
-  encodeTxRaw,
-} from "../../src/codec/tx.ts";
+import { MULTISIG_PUBKEY_URL, encodeLegacyAminoPubKey, encodeMultiSignature } from "../../src/codec/keys.ts";
+import { type Any, type ProtoCoin, SignMode, encodeAny, encodeTxBody, encodeTxRaw } from "../../src/codec/tx.ts";
 import { isEnclaveError } from "../../src/enclave/errors.ts";
 import { callbackSignature } from "../../src/enclave/outputs.ts";
 import { type CallToVerify, type SigInfo, verifyCall } from "../../src/enclave/txVerify.ts";
+import { MNEMONICS, Wallet, secp256k1Any, signDirect } from "../helpers/secretjsTx.ts";
 import { fromBase64, toBase64 } from "../../src/primitives/base64.ts";
 import { decodeAddress, encodeAddress } from "../../src/primitives/bech32.ts";
 import { utf8Encode } from "../../src/primitives/bytes.ts";
 
 const require = createRequire(import.meta.url);
-/** The part of secretjs's `Wallet` used here (its published .d.ts files import its .ts sources). */
-interface SecretjsWallet {
-  readonly address: string;
-  readonly publicKey: Uint8Array;
-  signDirect(address: string, doc: unknown): Promise<{ signature: { signature: string } }>;
-  signAmino(address: string, doc: unknown): Promise<{ signature: { signature: string } }>;
-}
-const { Wallet } = require("secretjs") as { Wallet: new (mnemonic: string) => SecretjsWallet };
 const cosmjsAmino = require("@cosmjs/amino") as {
   serializeSignDoc(doc: unknown): Uint8Array;
   createMultisigThresholdPubkey(keys: unknown[], threshold: number, nosort?: boolean): unknown;
@@ -46,13 +24,9 @@ const cosmjsAmino = require("@cosmjs/amino") as {
   pubkeyToAddress(key: unknown, prefix: string): string;
 };
 const { serializeSignDoc } = cosmjsAmino;
-
-const MNEMONIC_A =
-  "grant rice replace explain federal release fix clever romance raise often wild taxi quarter soccer fiber love must tape steak together observe swap guitar";
-const MNEMONIC_B =
-  "jelly shadow frog dirt dragon use armed praise universe win jungle close inmate rain oil canvas beauty pioneer chef soccer icon dizzy thunder meadow";
-const MNEMONIC_C =
-  "chair love bleak wonder skirt permit say assist aunt credit roast size obtain minute throw sand usual age smart exact enough room shadow charge";
+const MNEMONIC_A = MNEMONICS.a;
+const MNEMONIC_B = MNEMONICS.b;
+const MNEMONIC_C = MNEMONICS.c;
 
 const CONTRACT = "secret1zk06mshazu82guaev26vd5wwqw5qm0lwzvcltr";
 const ENVELOPE = Uint8Array.from({ length: 120 }, (_, i) => (i * 7 + 3) & 0xff);
@@ -60,7 +34,7 @@ const FUNDS: ProtoCoin[] = [{ denom: "uscrt", amount: "100" }];
 const CALLBACK_SECRET = new Uint8Array(32).fill(9);
 const failed = (e: unknown) => isEnclaveError(e, "FAILED_TX_VERIFICATION");
 
-const secpAny = (pubkey: Uint8Array): Any => ({ typeUrl: SECP256K1_PUBKEY_URL, value: encodePubKeyBytes(pubkey) });
+const secpAny = secp256k1Any;
 
 function executeAny(sender: Uint8Array, envelope = ENVELOPE, funds = FUNDS, contract = CONTRACT): Any {
   return {
@@ -96,26 +70,7 @@ function call(sender: Uint8Array, overrides: Partial<CallToVerify> & { envelope?
 
 async function signedDirect(messages: Any[], signedMessages = messages) {
   const wallet = new Wallet(MNEMONIC_A);
-  const sender = decodeAddress(wallet.address);
-  const authInfoBytes = encodeAuthInfo({
-    signerInfos: [
-      { publicKey: secpAny(wallet.publicKey), modeInfo: { kind: "single", mode: SignMode.DIRECT }, sequence: 3n },
-    ],
-    fee: { amount: [{ denom: "uscrt", amount: "2500" }], gasLimit: 200_000n, payer: "", granter: "" },
-  });
-  const signedBody = encodeTxBody({ messages: signedMessages });
-  const signDoc = { bodyBytes: signedBody, authInfoBytes, chainId: "secretdev-1", accountNumber: 7n };
-  const response = await wallet.signDirect(wallet.address, signDoc);
-  const signature = fromBase64(response.signature.signature);
-  const txBytes = encodeTxRaw({ bodyBytes: encodeTxBody({ messages }), authInfoBytes, signatures: [signature] });
-  const sigInfo: SigInfo = {
-    txBytes,
-    signBytes: encodeSignDoc(signDoc),
-    signMode: SignMode.DIRECT,
-    publicKey: encodeAny(secpAny(wallet.publicKey)),
-    signature,
-  };
-  return { sender, sigInfo };
+  return { sender: decodeAddress(wallet.address), sigInfo: await signDirect(wallet, messages, signedMessages) };
 }
 
 function aminoDoc(sender: Uint8Array, funds = FUNDS) {
