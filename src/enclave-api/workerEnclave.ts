@@ -239,6 +239,10 @@ export class WorkerEnclave implements EnclaveClient {
         const answer = this.#serveOcall(reply, ocalls, (error) => {
           handlerError = { error };
         });
+        // The deadline covers the whole call, ocall handlers included (the enclave may answer at once).
+        if (deadline !== undefined && performance.now() > deadline) {
+          throw new EnclaveApiError("ENCLAVE_API_TIMEOUT", "the enclave call did not finish in time");
+        }
         this.#channel.send(answer, deadline);
       }
     } catch (e) {
