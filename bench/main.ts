@@ -4,6 +4,7 @@
  */
 import { cryptoBenchmarks } from "./crypto.ts";
 import { enclaveBenchmarks } from "./enclave.ts";
+import { envelopeBenchmarks } from "./envelope.ts";
 import { type BenchRow, renderTable } from "./harness.ts";
 import { primitivesBenchmarks } from "./primitives.ts";
 import { storeBenchmarks } from "./store.ts";
@@ -11,6 +12,7 @@ import { storeBenchmarks } from "./store.ts";
 const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   primitives: primitivesBenchmarks,
   crypto: cryptoBenchmarks,
+  envelope: envelopeBenchmarks,
   enclave: enclaveBenchmarks,
   store: storeBenchmarks,
 };
