@@ -8,6 +8,7 @@ import { envelopeBenchmarks } from "./envelope.ts";
 import { type BenchRow, renderTable } from "./harness.ts";
 import { primitivesBenchmarks } from "./primitives.ts";
 import { storeBenchmarks } from "./store.ts";
+import { vmBenchmarks } from "./vm.ts";
 
 const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   primitives: primitivesBenchmarks,
@@ -15,6 +16,7 @@ const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   envelope: envelopeBenchmarks,
   enclave: enclaveBenchmarks,
   store: storeBenchmarks,
+  vm: vmBenchmarks,
 };
 
 const wanted = process.argv.slice(2);
