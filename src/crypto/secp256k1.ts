@@ -3,6 +3,7 @@
  * compact `r ‖ s`. Signing is RFC 6979 deterministic with no extra entropy and low-S, as
  * libsecp256k1 does; verification refuses high-S signatures (spec §2.4, contract-abi.md).
  */
+import { type KeyObject, createPublicKey, verify as opensslVerify } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { CryptoError } from "./errors.ts";
 import { assertBytes, assertLength } from "./internal.ts";
@@ -54,6 +55,63 @@ export function secp256k1Verify(sig64: Uint8Array, digest32: Uint8Array, pk: Uin
   if (key === undefined) return false;
   try {
     return secp256k1.verify(sig64, digest32, key, { prehash: false, lowS: true, format: "compact" });
+  } catch {
+    return false;
+  }
+}
+
+/** Public keys imported into OpenSSL, by their encoding (most recently used last). */
+const opensslKeys = new Map<string, KeyObject>();
+const OPENSSL_KEY_CACHE = 4096;
+
+function toBase64Url(n: bigint): string {
+  return Buffer.from(n.toString(16).padStart(64, "0"), "hex").toString("base64url");
+}
+
+/** The OpenSSL key of a normalised public key, or undefined when it is not a curve point. */
+function opensslKey(key: Uint8Array): KeyObject | undefined {
+  const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("hex");
+  const cached = opensslKeys.get(id);
+  if (cached !== undefined) {
+    opensslKeys.delete(id);
+    opensslKeys.set(id, cached);
+    return cached;
+  }
+  let imported: KeyObject;
+  try {
+    const { x, y } = secp256k1.Point.fromBytes(key).toAffine();
+    imported = createPublicKey({
+      key: { kty: "EC", crv: "secp256k1", x: toBase64Url(x), y: toBase64Url(y) },
+      format: "jwk",
+    });
+  } catch {
+    return undefined;
+  }
+  if (opensslKeys.size >= OPENSSL_KEY_CACHE) opensslKeys.delete(opensslKeys.keys().next().value as string);
+  opensslKeys.set(id, imported);
+  return imported;
+}
+
+/**
+ * `secp256k1Verify(sig64, sha256(message), pk)`, computed by OpenSSL: about 4× faster than the pure
+ * JavaScript path for the transaction signatures the chain checks (which are all over SHA-256 of the
+ * sign bytes). The acceptance rules are the same: the signature is parsed and checked for r, s in
+ * 1…n−1 and low-S here, and the key is parsed as a point here, before OpenSSL does the arithmetic.
+ */
+export function secp256k1VerifySha256(sig64: Uint8Array, message: Uint8Array, pk: Uint8Array): boolean {
+  if (!(sig64 instanceof Uint8Array) || !(message instanceof Uint8Array) || !(pk instanceof Uint8Array)) return false;
+  if (sig64.length !== 64) return false;
+  const normalized = normalizePublicKey(pk);
+  if (normalized === undefined) return false;
+  try {
+    if (secp256k1.Signature.fromBytes(sig64, "compact").hasHighS()) return false;
+  } catch {
+    return false;
+  }
+  const key = opensslKey(normalized);
+  if (key === undefined) return false;
+  try {
+    return opensslVerify("sha256", message, { key, dsaEncoding: "ieee-p1363" }, sig64);
   } catch {
     return false;
   }

@@ -22,7 +22,7 @@ import {
 } from "../codec/keys.ts";
 import { type Any, type ProtoCoin, SignMode, decodeAny, decodeAuthInfo, decodeSignDoc } from "../codec/tx.ts";
 import { decodeTxBody, decodeTxRaw } from "../codec/tx.ts";
-import { keccak256, ripemd160, secp256k1Verify, sha256 } from "../crypto/index.ts";
+import { keccak256, ripemd160, secp256k1Verify, secp256k1VerifySha256, sha256 } from "../crypto/index.ts";
 import { fromBase64 } from "../primitives/base64.ts";
 import { decodeAddress, encodeAddress } from "../primitives/bech32.ts";
 import { bytesEqual, concatBytes, utf8Decode } from "../primitives/bytes.ts";
@@ -180,8 +180,9 @@ export function pubKeyAddress(key: PubKey): Uint8Array {
 function verifyBytes(key: PubKey, signBytes: Uint8Array, signature: Uint8Array, signMode: number): boolean {
   if (key.kind === "secp256k1") {
     if (signature.length !== 64) return false;
-    const digest = signMode === SignMode.EIP_191 ? keccak256(signBytes) : sha256(signBytes);
-    return secp256k1Verify(signature, digest, key.key);
+    return signMode === SignMode.EIP_191
+      ? secp256k1Verify(signature, keccak256(signBytes), key.key)
+      : secp256k1VerifySha256(signature, signBytes, key.key);
   }
   // Upstream: every non-empty sub-signature must verify under a distinct remaining key, and at least
   // `threshold` must (`multisig.rs` `verify_bytes`).
