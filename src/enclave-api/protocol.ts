@@ -9,7 +9,7 @@
 import { EnclaveApiError } from "./errors.ts";
 import { decodeValue, encodeValue, encodeWithHeader, Reader, Writer, w, type Infer, type Schema } from "./wire.ts";
 
-export const ENCLAVE_PROTOCOL_VERSION = 2;
+export const ENCLAVE_PROTOCOL_VERSION = 3;
 
 const key32 = w.bytes(32);
 const publicKeys = { nodeExchKey: key32, ioExchKey: key32 } as const;
@@ -78,6 +78,8 @@ const contractOutcome = w.struct({
   errorMessage: w.string,
   errorJson: w.string,
   gas: w.optional(gasReport),
+  /** SDK gas of the contract-to-contract queries the call ran inside the enclave; the host charges it. */
+  queryGas: w.u64,
   callCounter,
   contractKey: w.optional(w.bytes(64)),
   adminProof: w.optional(w.bytes(32)),
@@ -188,6 +190,25 @@ export const ECALLS = {
   contractQuery: {
     id: 15,
     request: w.struct({ ...contractCall, msg: w.bytes(), contractKey, queryDepth: w.u32 }),
+    response: contractOutcome,
+  },
+  /**
+   * A v1 `reply` to the calling contract (contract-abi.md §8.3): `origin` = the original envelope's
+   * `nonce ‖ client_pk`, `reply` = the host's Reply JSON, `callbackSig` = the callee's
+   * `internal_reply_enclave_sig` (empty for plaintext replies).
+   */
+  contractReply: {
+    id: 16,
+    request: w.struct({
+      ...contractCall,
+      contractKey,
+      origin: w.bytes(64),
+      reply: w.bytes(),
+      callbackSig: w.bytes(),
+      transaction: w.optional(w.struct({ index: w.u32, hash: w.string })),
+      blockRandom: w.optional(w.bytes(32)),
+      callCounter,
+    }),
     response: contractOutcome,
   },
 } as const satisfies Record<string, CallDefinition>;

@@ -45,6 +45,7 @@ const EMPTY_OUTCOME = {
   errorMessage: "",
   errorJson: "",
   gas: undefined,
+  queryGas: 0n,
   callCounter: { height: 0n, counter: 0n },
   contractKey: undefined,
   adminProof: undefined,
@@ -66,10 +67,13 @@ function toOutcome(
       errorJson: error.kind === "contract" ? error.json : "",
       reply: result.reply ?? undefined,
       gas: result.gas ?? undefined,
+      queryGas: result.queryGas,
       callCounter: result.callCounter,
     };
   }
-  if ("answer" in result) return { ...EMPTY_OUTCOME, ok: true, answer: result.answer, gas: result.gas };
+  if ("answer" in result) {
+    return { ...EMPTY_OUTCOME, ok: true, answer: result.answer, gas: result.gas, queryGas: result.queryGas };
+  }
   return {
     ...EMPTY_OUTCOME,
     ok: true,
@@ -80,6 +84,7 @@ function toOutcome(
     messagesJson: result.messagesJson,
     reply: result.reply ?? undefined,
     gas: result.gas,
+    queryGas: result.queryGas,
     callCounter: result.callCounter,
     ...extra,
   };
@@ -129,6 +134,25 @@ export function createContractEcalls(keychain: () => KeyChain) {
         ? toOutcome(result, { contractKey: result.newContractKey, newContractKeyProof: result.newContractKeyProof })
         : toOutcome(result);
     },
+    contractReply: (req: EcallRequest<"contractReply">, ctx: EcallContext): Outcome =>
+      toOutcome(
+        current().reply(
+          {
+            code: req.code,
+            block: req.block,
+            contract: req.contract,
+            gasLimitWasm: req.gasLimitWasm,
+            contractKey: req.contractKey,
+            origin: req.origin,
+            reply: req.reply,
+            callbackSig: req.callbackSig,
+            transaction: req.transaction ?? null,
+            blockRandom: req.blockRandom ?? null,
+            callCounter: req.callCounter,
+          },
+          ocallHost(ctx),
+        ),
+      ),
     contractQuery: (req: EcallRequest<"contractQuery">, ctx: EcallContext): Outcome =>
       toOutcome(
         current().query(

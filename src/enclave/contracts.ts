@@ -13,7 +13,7 @@ import { sha256 } from "../crypto/index.ts";
 import type { ProtoCoin } from "../codec/tx.ts";
 import { fromBase64, toBase64 } from "../primitives/base64.ts";
 import { decodeAddress, encodeAddress } from "../primitives/bech32.ts";
-import { utf8Decode, utf8Encode } from "../primitives/bytes.ts";
+import { utf8Encode } from "../primitives/bytes.ts";
 import { toHex } from "../primitives/hex.ts";
 import {
   type CallEnv,
@@ -27,6 +27,7 @@ import {
   VmError,
 } from "../vm/index.ts";
 import { decodeBase64Rust } from "../vm/runtime/base64Rust.ts";
+import { type Content, SerdeJsonError, parseContent } from "../vm/runtime/serdeJson.ts";
 import {
   type EnvContractKey,
   createAdminProof,
@@ -43,15 +44,24 @@ import {
   decryptInputEnvelope,
   encryptEnvelopeInContext,
   parseReplyHeaders,
+  IO_NONCE_LENGTH,
+  IO_PUBKEY_LENGTH,
+  MIN_ENVELOPE_LENGTH,
   secretMsgBytes,
   splitCodeHash,
+  txEncryptionKey,
 } from "./io.ts";
 import type { KeyChain } from "./keys.ts";
 import {
   type ReplyOutput,
+  SerdeNumber,
   type SerdeValue,
   callbackSignature,
   decryptQueryAnswer,
+  decryptQueryError,
+  decryptReplyData,
+  decryptReplyError,
+  decryptReplyId,
   encryptAttributes,
   encryptData,
   encryptError,
@@ -59,8 +69,13 @@ import {
   encryptV010WasmMsg,
   encryptV1WasmMsg,
   parseSerdeJson,
+  parseU64Decimal,
   replyInfoForOutput,
+  replyJson,
+  serdeJsonString,
   serdeJsonStringify,
+  validateReplyDataForValidation,
+  verifyCallbackSignature,
 } from "./outputs.ts";
 import { contractBlockRandom } from "./random.ts";
 import {
@@ -151,6 +166,30 @@ export interface MigrateCall extends SignedCall {
   readonly adminProof: Uint8Array;
 }
 
+/**
+ * A v1 `reply` to the calling contract after one of its sub-messages ran (contract-abi.md §8.3,
+ * crypto.md §5.6). `code`, `contract` and `contractKey` are the caller's (the contract being replied to).
+ */
+export interface ReplyCall extends CommonCall {
+  readonly contractKey: EnvContractKey;
+  /** `nonce ‖ client_pk`: the first 64 bytes of the original message's envelope. */
+  readonly origin: Uint8Array;
+  /**
+   * The `Reply` JSON the host built: `{"id":"<b64>","result":{"ok":{"events":[…],"data":…}}|{"error":"…"},
+   * "was_orig_msg_encrypted":…,"is_encrypted":…}`. For a wasm sub-message `id` is the callee's
+   * `internal_msg_id` and data/error are the callee's encrypted outputs; for any other sub-message `id`
+   * is the decimal id in clear and `is_encrypted` false.
+   */
+  readonly reply: Uint8Array;
+  /** The callee's `internal_reply_enclave_sig` (empty for plaintext replies, which are not signed). */
+  readonly callbackSig: Uint8Array;
+  /** The delivering tx, or null in simulations. */
+  readonly transaction: { readonly index: number; readonly hash: string } | null;
+  /** The block's random (32 bytes), or null when the block has none. */
+  readonly blockRandom: Uint8Array | null;
+  readonly callCounter: CallCounter;
+}
+
 export interface QueryCall extends CommonCall {
   readonly msg: Uint8Array;
   readonly contractKey: EnvContractKey;
@@ -180,6 +219,8 @@ export interface CallSuccess {
   /** Reply routing when this call is a sub-message whose caller wants a reply (§5.6). */
   readonly reply: { readonly internalMsgId: Uint8Array; readonly internalReplyEnclaveSig: Uint8Array } | null;
   readonly gas: GasReport;
+  /** SDK gas of the contract-to-contract queries this call ran inside the enclave, for the host to charge (see README). */
+  readonly queryGas: bigint;
   readonly callCounter: CallCounter;
 }
 
@@ -205,6 +246,8 @@ export type CallFailure = {
     | { readonly kind: "enclave"; readonly code: string; readonly message: string };
   readonly reply: { readonly internalMsgId: Uint8Array; readonly internalReplyEnclaveSig: Uint8Array } | null;
   readonly gas: GasReport | null;
+  /** As `CallSuccess.queryGas`: a failed call's nested queries are paid for too. */
+  readonly queryGas: bigint;
   readonly callCounter: CallCounter;
 };
 
@@ -213,6 +256,8 @@ export interface QuerySuccess {
   /** The encrypted answer (`QuerySecretContractResponse.data`). */
   readonly answer: Uint8Array;
   readonly gas: GasReport;
+  /** As `CallSuccess.queryGas` (the queries this query ran in turn). */
+  readonly queryGas: bigint;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -283,6 +328,14 @@ class EncryptedStorage implements ContractStorage {
 
 const MAX_QUERY_DEPTH = 10;
 
+/** SDK gas upstream's `QuerySmart` charges before it runs a (nested) query (contract-abi.md §5.6). */
+const QUERY_INSTANCE_COST = 20_000n;
+
+/** The SDK gas of the nested smart queries one call ran. */
+interface QueryGasMeter {
+  sdk: bigint;
+}
+
 export class ContractEngine {
   constructor(
     private readonly keys: KeyChain,
@@ -291,18 +344,26 @@ export class ContractEngine {
 
   instantiate(call: InstantiateCall, host: ContractHost): InstantiateSuccess | CallFailure {
     const codeHash = sha256(call.code);
-    const counter = { before: call.callCounter, ...advanceCounter(call.callCounter, call.block.height) };
-    return this.#guard(counter.after, () => {
+    const counter = this.#counter(call, codeHash);
+    return this.#guard(counter.after, (queries) => {
       const input = decryptInputEnvelope(this.keys, call.msg, { allowPlaintextFallback: true });
       const { msg, replyParams } = splitInput(input, codeHash);
       this.#verify(call, "instantiate", input, call.funds, { admin: call.admin });
       const ogKey = createContractKey(this.keys, call.sender, call.block.height, codeHash, call.contract);
-      const result = this.#run(call, "instantiate", codeHash, ogKey, ogKey, msg, input, replyParams, host, counter, {
-        sender: call.sender,
-        funds: call.funds,
-        transaction: call.transaction,
-        blockRandom: call.blockRandom,
-      });
+      const result = this.#run(
+        call,
+        "instantiate",
+        codeHash,
+        ogKey,
+        ogKey,
+        msg,
+        input,
+        replyParams,
+        host,
+        counter,
+        queries,
+        { sender: encodeAddress(call.sender), funds: call.funds },
+      );
       if (!result.ok) return result;
       return { ...result, contractKey: ogKey, adminProof: createAdminProof(this.keys, call.admin, ogKey) };
     });
@@ -310,8 +371,8 @@ export class ContractEngine {
 
   execute(call: ExecuteCall, host: ContractHost): CallSuccess | CallFailure {
     const codeHash = sha256(call.code);
-    const counter = { before: call.callCounter, ...advanceCounter(call.callCounter, call.block.height) };
-    return this.#guard(counter.after, () => {
+    const counter = this.#counter(call, codeHash);
+    return this.#guard(counter.after, (queries) => {
       validateEnvContractKey(this.keys, call.contractKey, codeHash, call.contract);
       const input = decryptInputEnvelope(this.keys, call.msg, { allowPlaintextFallback: true });
       const { msg, replyParams } = splitInput(input, codeHash);
@@ -328,11 +389,10 @@ export class ContractEngine {
         replyParams,
         host,
         counter,
+        queries,
         {
-          sender: call.sender,
+          sender: encodeAddress(call.sender),
           funds: call.funds,
-          transaction: call.transaction,
-          blockRandom: call.blockRandom,
         },
       );
     });
@@ -340,8 +400,8 @@ export class ContractEngine {
 
   migrate(call: MigrateCall, host: ContractHost): MigrateSuccess | CallFailure {
     const codeHash = sha256(call.code);
-    const counter = { before: call.callCounter, ...advanceCounter(call.callCounter, call.block.height) };
-    return this.#guard(counter.after, () => {
+    const counter = this.#counter(call, codeHash);
+    return this.#guard(counter.after, (queries) => {
       const ogKey = call.contractKey.ogContractKey;
       validateAdminProof(this.keys, call.sender, ogKey, call.adminProof);
       const input = decryptInputEnvelope(this.keys, call.msg, { allowPlaintextFallback: false });
@@ -359,11 +419,10 @@ export class ContractEngine {
         replyParams,
         host,
         counter,
+        queries,
         {
-          sender: call.sender,
+          sender: encodeAddress(call.sender),
           funds: [],
-          transaction: call.transaction,
-          blockRandom: call.blockRandom,
         },
       );
       if (!result.ok) return result;
@@ -371,8 +430,45 @@ export class ContractEngine {
     });
   }
 
+  /**
+   * A v1 `reply` (crypto.md §5.6, upstream `reply_message.rs`). An encrypted reply (a wasm sub-message)
+   * must carry the callee's `internal_reply_enclave_sig` over the Reply with its events emptied; its id
+   * is decrypted (the caller's code hash in it must be this code's, and the `REPLY01` blocks after it
+   * are this call's own reply params), and so are its data or error. A plaintext reply (any other
+   * sub-message) has the decimal id in clear, is not signed, and its outputs are encrypted only when
+   * `was_orig_msg_encrypted`. The contract gets `{"id":<u64>,"result":{"ok":{"events","data"}}|{"error"}}`.
+   */
+  reply(call: ReplyCall, host: ContractHost): CallSuccess | CallFailure {
+    const codeHash = sha256(call.code);
+    const counter = this.#counter(call, codeHash);
+    return this.#guard(counter.after, (queries) => {
+      validateEnvContractKey(this.keys, call.contractKey, codeHash, call.contract);
+      const parsed = this.#parseReply(call, codeHash);
+      return this.#run(
+        call,
+        "reply",
+        codeHash,
+        call.contractKey.ogContractKey,
+        latestContractKey(call.contractKey),
+        parsed.msg,
+        parsed.input,
+        parsed.replyParams,
+        host,
+        counter,
+        queries,
+        { sender: "", funds: [] },
+      );
+    });
+  }
+
   /** A query: never writes, never advances the call counter. Errors come back encrypted as in a tx. */
   query(call: QueryCall, host: ContractHost): QuerySuccess | CallFailure {
+    const queries: QueryGasMeter = { sdk: 0n };
+    const result = this.#query(call, host, queries);
+    return { ...result, queryGas: queries.sdk };
+  }
+
+  #query(call: QueryCall, host: ContractHost, queries: QueryGasMeter): QuerySuccess | CallFailure {
     const unchanged = { height: 0n, counter: 0n };
     try {
       const codeHash = sha256(call.code);
@@ -393,14 +489,19 @@ export class ContractEngine {
         msg,
         gasLimitWasm: call.gasLimitWasm,
         storage,
-        querier: this.#querier(input, host, call.block, call.queryDepth),
+        querier: this.#querier(input, host, call.block, call.queryDepth, queries),
         queryDepth: call.queryDepth,
       });
       if (!result.ok) return this.#vmFailure(result, input, [], unchanged);
       if (result.output.kind === "error")
         return this.#contractError(result.output.errorJson, input, [], "v1", result.gasReport, unchanged);
       if (result.output.kind !== "query") throw new VmError("VM_RESPONSE_TYPE");
-      return { ok: true, answer: encryptQueryAnswer(input.txKey, result.output.answer), gas: result.gasReport };
+      return {
+        ok: true,
+        answer: encryptQueryAnswer(input.txKey, result.output.answer),
+        gas: result.gasReport,
+        queryGas: 0n,
+      };
     } catch (e) {
       return systemFailure(e, null, unchanged);
     }
@@ -408,12 +509,95 @@ export class ContractEngine {
 
   // -------------------------------------------------------------------------------------------------
 
-  #guard<T extends CallSuccess | CallFailure>(after: CallCounter, body: () => T | CallFailure): T | CallFailure {
-    try {
-      return body();
-    } catch (e) {
-      return systemFailure(e, null, after);
+  /** §8.3: the counter this call derives its random with, and the counter after it. */
+  #counter(
+    call: CommonCall & { readonly blockRandom: Uint8Array | null; readonly callCounter: CallCounter },
+    codeHash: Uint8Array,
+  ): { before: CallCounter; randomCounter: bigint; after: CallCounter } {
+    let randomApplies = false;
+    if (call.blockRandom !== null) {
+      try {
+        const info = this.vm.inspect(call.code, codeHash);
+        randomApplies = info.apiVersion === "v1" && info.randomEnabled;
+      } catch {
+        // The call fails in #run with the code's error; it derives no random.
+      }
     }
+    return { before: call.callCounter, ...advanceCounter(call.callCounter, call.block.height, randomApplies) };
+  }
+
+  /**
+   * Checks and decrypts a reply's input (`parse_reply_message`). Returns the message for the contract,
+   * the IO context its outputs are encrypted with (`wasEncrypted` = whether they are), and this call's
+   * own reply params.
+   */
+  #parseReply(
+    call: ReplyCall,
+    codeHash: Uint8Array,
+  ): { msg: Uint8Array; input: DecryptedInput; replyParams: readonly ReplyParam[] } {
+    const headerLength = IO_NONCE_LENGTH + IO_PUBKEY_LENGTH;
+    if (call.origin.length !== headerLength || headerLength + call.reply.length < MIN_ENVELOPE_LENGTH) {
+      throw new EnclaveError("MALFORMED_ENVELOPE", { length: call.origin.length + call.reply.length });
+    }
+    const nonce = call.origin.slice(0, IO_NONCE_LENGTH);
+    const clientPublicKey = call.origin.slice(IO_NONCE_LENGTH);
+    const txKey = txEncryptionKey(this.keys.ioSecretKey, clientPublicKey, nonce);
+    const reply = parseHostReply(call.reply);
+    let id: bigint;
+    let result: DecryptedReplyResult;
+    let replyParams: readonly ReplyParam[] = [];
+    let encryptOutput: boolean;
+    if (reply.isEncrypted) {
+      // The signature covers the Reply as the callee's enclave serialised it, events emptied (§5.6).
+      const signed = replyJson({
+        idB64: toBase64(reply.id),
+        result:
+          "error" in reply.result
+            ? { error: reply.result.error }
+            : { ok: { data: reply.result.ok.data === null ? null : toBase64(reply.result.ok.data) } },
+        wasOrigMsgEncrypted: reply.wasOrigMsgEncrypted,
+        isEncrypted: true,
+      });
+      verifyCallbackSignature(this.keys.callbackSecret, call.callbackSig, utf8Encode(signed), []);
+      const decryptedId = decryptReplyId(txKey, reply.id);
+      id = decryptedId.id;
+      replyParams = validateReplyDataForValidation(decryptedId.dataForValidation, codeHash) ?? [];
+      result =
+        "error" in reply.result
+          ? { error: decryptReplyError(txKey, reply.result.error) }
+          : {
+              ok: {
+                events: reply.result.ok.events,
+                data: reply.result.ok.data === null ? null : decryptReplyData(txKey, reply.result.ok.data),
+              },
+            };
+      encryptOutput = true;
+    } else {
+      id = parseU64Decimal(reply.id);
+      result = reply.result;
+      encryptOutput = reply.wasOrigMsgEncrypted;
+    }
+    const msg = utf8Encode(decryptedReplyJson(id, result));
+    return {
+      msg,
+      input: { nonce, clientPublicKey, txKey, plaintext: msg, wasEncrypted: encryptOutput },
+      replyParams,
+    };
+  }
+
+  /** Runs a call's body; any throw is a system failure. Stamps the SDK gas of the call's nested queries. */
+  #guard<T extends CallSuccess | CallFailure>(
+    after: CallCounter,
+    body: (queries: QueryGasMeter) => T | CallFailure,
+  ): T | CallFailure {
+    const queries: QueryGasMeter = { sdk: 0n };
+    let result: T | CallFailure;
+    try {
+      result = body(queries);
+    } catch (e) {
+      result = systemFailure(e, null, after);
+    }
+    return { ...result, queryGas: queries.sdk };
   }
 
   #verify(
@@ -442,7 +626,10 @@ export class ContractEngine {
   }
 
   #run(
-    call: SignedCall,
+    call: CommonCall & {
+      readonly transaction: { readonly index: number; readonly hash: string } | null;
+      readonly blockRandom: Uint8Array | null;
+    },
     entry: EntryPoint,
     codeHash: Uint8Array,
     ogKey: Uint8Array,
@@ -452,27 +639,23 @@ export class ContractEngine {
     replyParams: readonly ReplyParam[],
     host: ContractHost,
     counter: { before: CallCounter; randomCounter: bigint; after: CallCounter },
-    context: {
-      sender: Uint8Array;
-      funds: readonly ProtoCoin[];
-      transaction: { index: number; hash: string } | null;
-      blockRandom: Uint8Array | null;
-    },
+    queries: QueryGasMeter,
+    context: { sender: string; funds: readonly ProtoCoin[] },
   ): CallSuccess | CallFailure {
     const info = this.vm.inspect(call.code, codeHash);
     const salt = stateSalt(call.block.timeNanos, counter.after.height, counter.after.counter);
     const storage = new EncryptedStorage(this.keys, ogKey, call.contract, host, salt);
     const random =
-      info.randomEnabled && context.blockRandom !== null
-        ? fromBase64(contractBlockRandom(context.blockRandom, call.block.height, randomKey, counter.randomCounter))
+      info.apiVersion === "v1" && info.randomEnabled && call.blockRandom !== null
+        ? fromBase64(contractBlockRandom(call.blockRandom, call.block.height, randomKey, counter.randomCounter))
         : null;
     const env: CallEnv = {
       block: blockInfo(call.block),
       contractAddress: encodeAddress(call.contract),
-      sender: encodeAddress(context.sender),
+      sender: context.sender,
       funds: context.funds.map((c) => ({ denom: c.denom, amount: BigInt(c.amount) })),
       random,
-      transaction: context.transaction,
+      transaction: call.transaction,
     };
     const result = this.vm.call({
       code: call.code,
@@ -482,7 +665,7 @@ export class ContractEngine {
       msg,
       gasLimitWasm: call.gasLimitWasm,
       storage,
-      querier: this.#querier(input, host, call.block, 1),
+      querier: this.#querier(input, host, call.block, 1, queries),
       queryDepth: 1,
     });
     if (!result.ok) return this.#vmFailure(result, input, replyParams, counter.after);
@@ -541,6 +724,7 @@ export class ContractEngine {
       messagesJson,
       reply,
       gas,
+      queryGas: 0n,
       callCounter,
     };
   }
@@ -566,6 +750,7 @@ export class ContractEngine {
       error: { kind: "contract", b64: encrypted.b64, json: encrypted.json },
       reply,
       gas,
+      queryGas: 0n,
       callCounter,
     };
   }
@@ -608,7 +793,7 @@ export class ContractEngine {
       }
       const plainMsg = decodeBinary(fields.get("msg"));
       const codeHash = stringField(fields.get("code_hash"));
-      const id = BigInt(String(sub.get("id") ?? 0));
+      const id = u64Field(sub.get("id"));
       const replyOn = stringField(sub.get("reply_on")) as "always" | "error" | "success" | "never";
       const envelope = encryptV1WasmMsg(ctx, { codeHash, msg: plainMsg, replyOn, id }, ownCodeHash, replyParams);
       const funds = variant === "migrate" ? [] : coinsField(fields.get("funds") ?? fields.get("send"));
@@ -643,7 +828,13 @@ export class ContractEngine {
    * code and state fetched through the host: the request is encrypted under the caller's IO context
    * as upstream does, so the callee decrypts and checks it exactly as for a user's query.
    */
-  #querier(ctx: IoContext, host: ContractHost, block: BlockContext, depth: number): ContractQuerier {
+  #querier(
+    ctx: IoContext,
+    host: ContractHost,
+    block: BlockContext,
+    depth: number,
+    queries: QueryGasMeter,
+  ): ContractQuerier {
     return {
       queryChain: (request, calleeDepth, gasLimitWasm) => {
         const parsed = asMap(parseSerdeJson(request));
@@ -667,6 +858,23 @@ export class ContractEngine {
             ...decodeBinary(smart.get("msg")),
           ]),
         );
+        // Upstream runs the callee on the caller's SDK meter: 20,000, its store gas, its wasm gas / 1000
+        // + 1, and its own nested queries. The host charged the store gas when it answered the reads;
+        // the rest is reported in `queryGas`. The whole is the caller's `external` (§5.5).
+        let storeGas = 0n;
+        const counting: ContractHost = {
+          ...host,
+          stateRead: (c, key) => {
+            const read = host.stateRead(c, key);
+            storeGas += read.gas;
+            return read;
+          },
+          stateRemove: (c, key) => {
+            const removed = host.stateRemove(c, key);
+            storeGas += removed.gas;
+            return removed;
+          },
+        };
         const nested = this.query(
           {
             code: contract.code,
@@ -677,17 +885,22 @@ export class ContractEngine {
             contractKey: contract.contractKey,
             queryDepth: calleeDepth,
           },
-          host,
+          counting,
         );
-        const externalGas = nested.gas === null ? 0n : nested.gas.sdkCharge;
+        const sdkGas = QUERY_INSTANCE_COST + (nested.gas === null ? 0n : nested.gas.sdkCharge) + nested.queryGas;
+        queries.sdk += sdkGas;
+        const externalGas = sdkGas + storeGas;
         if (nested.ok) {
-          const answer = utf8Decode(decryptQueryAnswer(ctx.txKey, nested.answer));
-          return { response: utf8Encode(`{"Ok":{"Ok":${JSON.stringify(answer)}}}`), externalGas };
+          // The callee's answer bytes, base64 in the envelope (contract-abi.md §9).
+          const answer = toBase64(decryptQueryAnswer(ctx.txKey, nested.answer));
+          return { response: utf8Encode(`{"Ok":{"Ok":${serdeJsonString(answer)}}}`), externalGas };
         }
-        const text =
-          nested.error.kind === "contract"
-            ? nested.error.json
-            : JSON.stringify({ generic_err: { msg: nested.error.message } });
+        if (nested.error.kind === "contract") {
+          // Decrypted and read as a v0.10 StdError (§5.5); a v1 callee's error string is not one.
+          const plaintext = decryptQueryError(ctx.txKey, fromBase64(nested.error.b64));
+          return { response: utf8Encode(nestedQueryErrorJson(plaintext)), externalGas };
+        }
+        const text = `{"generic_err":{"msg":${serdeJsonString(nested.error.message)}}}`;
         return { response: utf8Encode(`{"Ok":{"Err":${text}}}`), externalGas };
       },
     };
@@ -698,12 +911,16 @@ export class ContractEngine {
 // Helpers
 
 /** §8.3: the counter state after this call, and the counter the block random of this call uses. */
-function advanceCounter(before: CallCounter, height: bigint): { randomCounter: bigint; after: CallCounter } {
-  const sameHeight = before.height === height;
-  return {
-    randomCounter: sameHeight ? before.counter : 0n,
-    after: { height, counter: sameHeight ? before.counter + 1n : 0n },
-  };
+function advanceCounter(
+  before: CallCounter,
+  height: bigint,
+  randomApplies: boolean,
+): { randomCounter: bigint; after: CallCounter } {
+  // Step 1 (only when a random is derived): a new height resets the counter before it is used.
+  const start = randomApplies && before.height !== height ? { height, counter: 0n } : before;
+  // Step 2: a new height resets it, otherwise it advances.
+  const after = start.height === height ? { height, counter: start.counter + 1n } : { height, counter: 0n };
+  return { randomCounter: start.height === height ? start.counter : 0n, after };
 }
 
 function splitInput(input: DecryptedInput, codeHash: Uint8Array): { msg: Uint8Array; replyParams: ReplyParam[] } {
@@ -718,17 +935,124 @@ function latestContractKey(key: EnvContractKey): Uint8Array {
     : key.ogContractKey;
 }
 
+interface ReplyEvent {
+  readonly type: string;
+  readonly attributes: readonly { readonly key: string; readonly value: string }[];
+}
+
+type DecryptedReplyResult =
+  | { readonly ok: { readonly events: readonly ReplyEvent[]; readonly data: Uint8Array | null } }
+  | { readonly error: string };
+
+interface HostReply {
+  /** The id bytes (base64-decoded). */
+  readonly id: Uint8Array;
+  /** `data` base64-decoded; `error` as given. */
+  readonly result: DecryptedReplyResult;
+  readonly wasOrigMsgEncrypted: boolean;
+  readonly isEncrypted: boolean;
+}
+
+const replyDeserializeError = (reason: string): EnclaveError => new EnclaveError("FAILED_TO_DESERIALIZE", { reason });
+
+/**
+ * The host's `Reply` JSON as upstream's serde types read it: unknown fields ignored, `result` an
+ * externally tagged `ok`/`error`, `Binary` fields base64 (the base64 crate's rules), `data` optional.
+ */
+function parseHostReply(bytes: Uint8Array): HostReply {
+  const root = asMap(parseSerdeJson(bytes));
+  if (root === undefined) throw replyDeserializeError("reply is not an object");
+  const id = binaryField(root.get("id"), "id");
+  if (id === null) throw replyDeserializeError("reply id missing");
+  const resultMap = asMap(root.get("result") ?? null);
+  if (resultMap === undefined || resultMap.size !== 1) throw replyDeserializeError("reply result");
+  const [[variant, body]] = [...resultMap] as [[string, SerdeValue]];
+  let result: DecryptedReplyResult;
+  if (variant === "ok") {
+    const ok = asMap(body);
+    const events = ok?.get("events");
+    if (ok === undefined || !Array.isArray(events)) throw replyDeserializeError("reply ok");
+    result = { ok: { events: events.map(replyEvent), data: binaryField(ok.get("data"), "data") } };
+  } else if (variant === "error") {
+    if (typeof body !== "string") throw replyDeserializeError("reply error");
+    result = { error: body };
+  } else {
+    throw replyDeserializeError("reply result variant");
+  }
+  return {
+    id,
+    result,
+    wasOrigMsgEncrypted: boolField(root.get("was_orig_msg_encrypted")),
+    isEncrypted: boolField(root.get("is_encrypted")),
+  };
+}
+
+function replyEvent(v: SerdeValue): ReplyEvent {
+  const m = asMap(v);
+  const attributes = m?.get("attributes");
+  if (m === undefined || !Array.isArray(attributes)) throw replyDeserializeError("reply event");
+  return {
+    type: stringField(m.get("type")),
+    attributes: attributes.map((a: SerdeValue) => {
+      const attr = asMap(a);
+      return { key: stringField(attr?.get("key")), value: stringField(attr?.get("value")) };
+    }),
+  };
+}
+
+function binaryField(v: SerdeValue | undefined, name: string): Uint8Array | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "string") throw replyDeserializeError(`${name} is not a string`);
+  const bytes = decodeBase64Rust(v);
+  if (bytes === undefined) throw replyDeserializeError(`${name} is not base64`);
+  return bytes;
+}
+
+function boolField(v: SerdeValue | undefined): boolean {
+  if (typeof v !== "boolean") throw replyDeserializeError("bool field expected");
+  return v;
+}
+
+/** What the contract's `reply` gets (upstream `DecryptedReply`): `{"id":<u64>,"result":…}`, compact. */
+function decryptedReplyJson(id: bigint, result: DecryptedReplyResult): string {
+  if ("error" in result) return `{"id":${id.toString()},"result":{"error":${serdeJsonString(result.error)}}}`;
+  const events = result.ok.events
+    .map(
+      (e) =>
+        `{"type":${serdeJsonString(e.type)},"attributes":[${e.attributes
+          .map((a) => `{"key":${serdeJsonString(a.key)},"value":${serdeJsonString(a.value)}}`)
+          .join(",")}]}`,
+    )
+    .join(",");
+  const data = result.ok.data === null ? "null" : serdeJsonString(toBase64(result.ok.data));
+  return `{"id":${id.toString()},"result":{"ok":{"events":[${events}],"data":${data}}}}`;
+}
+
 function blockInfo(block: BlockContext): CallEnv["block"] {
   return { height: block.height, timeNanos: block.timeNanos, chainId: block.chainId };
 }
 
 function systemFailure(e: unknown, gas: GasReport | null, callCounter: CallCounter): CallFailure {
   if (isEnclaveError(e) || e instanceof VmError) {
-    return { ok: false, error: { kind: "enclave", code: e.code, message: e.message }, reply: null, gas, callCounter };
+    return {
+      ok: false,
+      error: { kind: "enclave", code: e.code, message: e.message },
+      reply: null,
+      gas,
+      queryGas: 0n,
+      callCounter,
+    };
   }
   const code = e instanceof Error ? (e as unknown as { code?: unknown }).code : undefined;
   if (e instanceof Error && typeof code === "string") {
-    return { ok: false, error: { kind: "enclave", code, message: e.message }, reply: null, gas, callCounter };
+    return {
+      ok: false,
+      error: { kind: "enclave", code, message: e.message },
+      reply: null,
+      gas,
+      queryGas: 0n,
+      callCounter,
+    };
   }
   // Anything else is a bug in the enclave: report it without its (possibly sensitive) message.
   return {
@@ -736,6 +1060,7 @@ function systemFailure(e: unknown, gas: GasReport | null, callCounter: CallCount
     error: { kind: "enclave", code: "ENCLAVE_INTERNAL", message: "internal error during execution" },
     reply: null,
     gas,
+    queryGas: 0n,
     callCounter,
   };
 }
@@ -747,6 +1072,12 @@ function asMap(v: SerdeValue | undefined): ReadonlyMap<string, SerdeValue> | und
 function stringField(v: SerdeValue | undefined): string {
   if (typeof v !== "string") throw new EnclaveError("FAILED_TO_DESERIALIZE", { reason: "string field expected" });
   return v;
+}
+
+/** A u64 as serde_json read it (the VM has already checked the response's shape). */
+function u64Field(v: SerdeValue | undefined): bigint {
+  if (v instanceof SerdeNumber && v.kind === "u64") return v.value as bigint;
+  throw new EnclaveError("FAILED_TO_DESERIALIZE", { reason: "u64 field expected" });
 }
 
 function decodeBinary(v: SerdeValue | undefined): Uint8Array {
@@ -770,6 +1101,56 @@ function decodeAddressOrUndefined(address: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The v0.10 `StdError` variants and their fields in declaration order (contract-abi.md §7.2). */
+const STD_ERROR_V010: ReadonlyMap<string, readonly string[]> = new Map([
+  ["generic_err", ["msg"]],
+  ["invalid_base64", ["msg"]],
+  ["invalid_utf8", ["msg"]],
+  ["not_found", ["kind"]],
+  ["null_pointer", []],
+  ["parse_err", ["target", "msg"]],
+  ["serialize_err", ["source", "msg"]],
+  ["unauthorized", []],
+  ["underflow", ["minuend", "subtrahend"]],
+]);
+
+/**
+ * The `query_chain` envelope for a nested query's contract error (contract-abi.md §9): the decrypted
+ * error parsed as a v0.10 StdError → `{"Ok":{"Err":<StdError>}}`, otherwise
+ * `{"Err":{"invalid_response":{"error":"<parser message>","response":"<b64 plaintext>"}}}`. JSON syntax
+ * errors carry serde_json's exact message; for well-formed JSON of another shape the message is
+ * serde's unknown-variant / invalid-type text without a position (an approximation).
+ */
+function nestedQueryErrorJson(plaintext: Uint8Array): string {
+  const invalid = (message: string) =>
+    `{"Err":{"invalid_response":{"error":${serdeJsonString(message)},"response":${serdeJsonString(toBase64(plaintext))}}}}`;
+  let content: Content;
+  try {
+    content = parseContent(plaintext);
+  } catch (e) {
+    if (e instanceof SerdeJsonError) return invalid(e.message);
+    throw e;
+  }
+  const entry = content.t === "map" && content.v.length === 1 ? content.v[0]! : undefined;
+  const fields = entry === undefined ? undefined : STD_ERROR_V010.get(entry[0]);
+  if (entry === undefined) return invalid("invalid type: expected enum StdError");
+  if (fields === undefined) {
+    return invalid(
+      `unknown variant \`${entry[0]}\`, expected one of ${[...STD_ERROR_V010.keys()].map((k) => `\`${k}\``).join(", ")}`,
+    );
+  }
+  const body = entry[1];
+  if (body.t !== "map") return invalid(`invalid type: expected struct variant StdError::${entry[0]}`);
+  const values: string[] = [];
+  for (const field of fields) {
+    const value = body.v.find(([k]) => k === field)?.[1];
+    if (value === undefined) return invalid(`missing field \`${field}\``);
+    if (value.t !== "str") return invalid(`invalid type: expected a string for \`${field}\``);
+    values.push(`${serdeJsonString(field)}:${serdeJsonString(value.v)}`);
+  }
+  return `{"Ok":{"Err":{${serdeJsonString(entry[0])}:{${values.join(",")}}}}}`;
 }
 
 function errJson(kind: string, fields: Record<string, string>): Uint8Array {
