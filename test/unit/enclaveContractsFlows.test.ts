@@ -1133,10 +1133,9 @@ describe("hostile fixtures through the engine", () => {
     assertOk(capped.outcome);
     assert.deepEqual(capped.outcome.attributes, [{ key: "pages", value: "192" }]);
     gas.push(["bomb execute", capped.outcome.gas]);
-    // ... and its query: after growing to the cap its allocate(1 MiB) fits in the grown memory (the bump
-    // pointer never moved), so it returns its static v1 response, which is not a query answer.
+    // ... and its query: after growing to the cap it asks allocate for 16 MiB, beyond the cap: a trap.
     const bombQuery = await unchanged("bomb query", () => chain.query(bob, bomb, {}).outcome);
-    assert.equal(enclaveError(bombQuery).code, "VM_RESPONSE_TYPE");
+    assert.equal(enclaveError(bombQuery).code, "VM_PANIC");
     // With too little gas for 191 pages it runs out of gas instead.
     const bombPoor = await unchanged(
       "bomb execute, little gas",
