@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark suite and prints one markdown table. Each row's baseline is
  * measured in the same run. `npm run bench -- crypto` runs only the named suites.
  */
+import { appBenchmarks } from "./app.ts";
 import { cryptoBenchmarks } from "./crypto.ts";
 import { enclaveBenchmarks } from "./enclave.ts";
 import { envelopeBenchmarks } from "./envelope.ts";
@@ -16,6 +17,7 @@ const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   envelope: envelopeBenchmarks,
   enclave: enclaveBenchmarks,
   store: storeBenchmarks,
+  app: appBenchmarks,
   vm: vmBenchmarks,
 };
 

@@ -1,0 +1,423 @@
+/**
+ * The application: a deterministic, synchronous state machine with an ABCI-like interface that
+ * consensus drives (`initChain`, `checkTx`, `finalizeBlock`, `commit`, `query`, `simulate`).
+ *
+ * State (chain-api.md §2.7): a branch of the committed store per block; inside it a branch per tx for
+ * the ante handler and another for the messages. The ante branch is written when the ante handler
+ * passes (fee, pubkey, sequence stay even if a message fails); the message branch only when every
+ * message succeeds. CheckTx runs only the ante handler, against a branch of the last committed state
+ * that lives until the next commit (so a sender's sequence advances across its pending txs); simulate
+ * runs everything on a throwaway branch of that state with an infinite gas meter and no signature check.
+ */
+import { decodeSimulateRequest, encodeSimulateResponse, encodeTxMsgData } from "../codec/abci.ts";
+import type { Any } from "../codec/tx.ts";
+import { Dec } from "../primitives/amount.ts";
+import { encodeAddress } from "../primitives/bech32.ts";
+import type { BranchMultiStore, CommitMultiStore, MultiStore, ProofOp } from "../store/index.ts";
+import { type AnteOptions, type DecCoin, runAnte } from "./ante.ts";
+import { AuthKeeper } from "./auth/keeper.ts";
+import { authGenesisFromJson, authGenesisToJson, exportAuthGenesis, initAuthGenesis } from "./auth/genesis.ts";
+import { authQueryHandlers } from "./auth/queryServer.ts";
+import { AUTH_STORE } from "./auth/keys.ts";
+import { BankKeeper } from "./bank/keeper.ts";
+import { bankGenesisFromJson, bankGenesisToJson, exportBankGenesis, initBankGenesis } from "./bank/genesis.ts";
+import { bankMsgServices } from "./bank/msgServer.ts";
+import { bankQueryHandlers } from "./bank/queryServer.ts";
+import { BANK_STORE } from "./bank/keys.ts";
+import { type BlockHeader, Context, type ExecMode } from "./context.ts";
+import { AppError, InvariantError, SdkErrors } from "./errors.ts";
+import { type AppEvent, appendAttribute, createEvent } from "./events.ts";
+import { BasicGasMeter, InfiniteGasMeter, OutOfGasSignal, gasLimitToNumber, type AppGasMeter } from "./gas.ts";
+import { asObject } from "./json.ts";
+import type { QueryHandler } from "./query.ts";
+import { ReadonlyMultiStore } from "./readonlyStore.ts";
+import { SignatureCache } from "./sigCache.ts";
+import { decodeTx } from "./txDecode.ts";
+import type { MsgService } from "./types.ts";
+
+/** The module stores this app writes; the multistore must be opened with at least these. */
+export const APP_STORE_NAMES: readonly string[] = [AUTH_STORE, BANK_STORE];
+
+/** The dev chain's min gas price (a node option). */
+export const DEFAULT_MIN_GAS_PRICES: readonly DecCoin[] = [{ denom: "uscrt", amount: Dec.parse("0.0125") }];
+
+export interface AppOptions {
+  /** The committed store; opened with `initialVersion` = the chain's initial height. */
+  readonly store: CommitMultiStore;
+  /** Enforced in CheckTx only. Default 0.0125uscrt. */
+  readonly minGasPrices?: readonly DecCoin[];
+  /** Consensus `block.max_gas` (> 0 to enforce). */
+  readonly maxBlockGas?: bigint;
+  /** The chain id, when the app starts on an existing store (initChain sets it otherwise). */
+  readonly chainId?: string;
+  /**
+   * How many verified signatures to remember so that block execution skips the ones CheckTx already
+   * verified (node memory; cannot change a result). Default 100 000; 0 disables.
+   */
+  readonly signatureCacheSize?: number;
+  /** Module accounts that may not receive funds by a bank message; default every module account. */
+  readonly blockedModules?: readonly string[];
+}
+
+export interface GenesisDoc {
+  readonly chainId: string;
+  /** Default 1. */
+  readonly initialHeight?: number;
+  /** Genesis time, nanoseconds since the epoch. */
+  readonly timeNanos?: bigint;
+  /** `app_state` JSON: `{auth, bank}` in upstream's shape. */
+  readonly appState: unknown;
+}
+
+export interface TxResult {
+  readonly code: number;
+  readonly codespace: string;
+  /** raw_log: "" on success, the error text on failure. */
+  readonly log: string;
+  readonly info: string;
+  readonly gasWanted: bigint;
+  readonly gasUsed: bigint;
+  readonly events: readonly AppEvent[];
+  /** TxMsgData bytes; empty for a failed tx. */
+  readonly data: Uint8Array;
+}
+
+export interface FinalizeBlockRequest {
+  readonly height: number;
+  readonly timeNanos: bigint;
+  readonly chainId?: string;
+  readonly txs: readonly Uint8Array[];
+}
+
+export interface FinalizeBlockResponse {
+  readonly txResults: readonly TxResult[];
+  /** Begin/end-block events (none from auth and bank). */
+  readonly events: readonly AppEvent[];
+}
+
+export interface CommitResponse {
+  readonly height: number;
+  readonly appHash: Uint8Array;
+}
+
+export interface QueryResponse {
+  readonly code: number;
+  readonly codespace: string;
+  readonly log: string;
+  readonly value: Uint8Array;
+  readonly height: number;
+  readonly proofOps?: readonly ProofOp[] | undefined;
+}
+
+export interface SimulateResponse extends TxResult {
+  readonly msgResponses: readonly Any[];
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The second segment of a type URL: `/cosmos.bank.v1beta1.MsgSend` → `bank`. */
+function moduleOfTypeUrl(typeUrl: string): string {
+  return typeUrl.replace(/^\//, "").split(".")[1] ?? "";
+}
+
+function outOfGas(signal: OutOfGasSignal, meter: AppGasMeter, gasWanted: bigint): AppError {
+  return SdkErrors.OutOfGas.wrap(
+    `out of gas in location: ${signal.descriptor}; gasWanted: ${gasWanted}, gasUsed: ${meter.consumed}`,
+  );
+}
+
+/** Expected failures become results; anything else is a bug or a broken invariant and propagates. */
+function asResultError(e: unknown, meter: AppGasMeter, gasWanted: bigint): AppError {
+  if (e instanceof OutOfGasSignal) return outOfGas(e, meter, gasWanted);
+  if (e instanceof AppError) return e;
+  throw e;
+}
+
+function failed(err: AppError, gasWanted: bigint, gasUsed: number, events: readonly AppEvent[]): SimulateResponse {
+  return {
+    code: err.abciCode,
+    codespace: err.codespace,
+    log: err.message,
+    info: "",
+    gasWanted,
+    gasUsed: BigInt(gasUsed),
+    events,
+    data: EMPTY,
+    msgResponses: [],
+  };
+}
+
+export class SecretApp {
+  readonly auth: AuthKeeper;
+  readonly bank: BankKeeper;
+  private readonly services = new Map<string, MsgService>();
+  private readonly queries = new Map<string, QueryHandler>();
+  private readonly store: CommitMultiStore;
+  private readonly ante: AnteOptions;
+  private chainId: string | undefined;
+  /** Header of the last committed block (CheckTx runs at its height). */
+  private lastHeader: BlockHeader;
+  private checkState: BranchMultiStore;
+  private deliver: { header: BlockHeader; state: BranchMultiStore } | undefined;
+
+  constructor(options: AppOptions) {
+    this.store = options.store;
+    for (const name of APP_STORE_NAMES) {
+      if (!this.store.storeNames.includes(name)) throw new InvariantError(`the multistore has no store '${name}'`);
+    }
+    this.auth = new AuthKeeper();
+    const blocked = options.blockedModules ?? [...this.auth.moduleAddresses.keys()];
+    this.bank = new BankKeeper(
+      this.auth,
+      blocked.map((m) => this.auth.moduleAddress(m)),
+    );
+    for (const s of bankMsgServices(this.bank)) this.services.set(s.typeUrl, s);
+    for (const [path, h] of Object.entries({ ...authQueryHandlers(this.auth), ...bankQueryHandlers(this.bank) })) {
+      this.queries.set(path, h);
+    }
+    this.ante = {
+      auth: this.auth,
+      bank: this.bank,
+      minGasPrices: options.minGasPrices ?? DEFAULT_MIN_GAS_PRICES,
+      maxBlockGas: options.maxBlockGas,
+      signatureCache: new SignatureCache(options.signatureCacheSize ?? 100_000),
+    };
+    this.chainId = options.chainId;
+    this.lastHeader = { height: this.store.latestVersion, timeNanos: 0n, chainId: this.chainId ?? "" };
+    this.checkState = this.store.branch();
+  }
+
+  get lastHeight(): number {
+    return this.store.latestVersion;
+  }
+
+  get lastAppHash(): Uint8Array {
+    return this.store.lastAppHash;
+  }
+
+  /** Closes the store (the only asynchronous step: LMDB's close). */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  /** Message type URLs this app routes. */
+  get messageTypes(): readonly string[] {
+    return [...this.services.keys()];
+  }
+
+  /** Loads, validates and writes the genesis state (committed with the first block, as upstream). */
+  initChain(genesis: GenesisDoc): void {
+    if (this.store.latestVersion !== 0) throw new InvariantError("initChain on a store that has committed blocks");
+    const appState = asObject(genesis.appState ?? {}, "app_state");
+    const authGenesis = authGenesisFromJson(appState.auth);
+    const bankGenesis = bankGenesisFromJson(appState.bank);
+    const initialHeight = genesis.initialHeight ?? 1;
+    this.chainId = genesis.chainId;
+    const header: BlockHeader = {
+      height: initialHeight > 1 ? initialHeight : 0,
+      timeNanos: genesis.timeNanos ?? 0n,
+      chainId: genesis.chainId,
+    };
+    const branch = this.store.branch();
+    const ctx = new Context(header, "genesis", branch, new InfiniteGasMeter());
+    initAuthGenesis(ctx, this.auth, authGenesis);
+    initBankGenesis(ctx, this.bank, bankGenesis);
+    branch.write();
+    this.lastHeader = header;
+    this.checkState = this.store.branch();
+  }
+
+  /** The state as genesis JSON (`{auth, bank}`), read from the latest committed version. */
+  exportGenesis(): { auth: Record<string, unknown>; bank: Record<string, unknown> } {
+    const ctx = this.queryContext(0);
+    return {
+      auth: authGenesisToJson(exportAuthGenesis(ctx, this.auth)),
+      bank: bankGenesisToJson(exportBankGenesis(ctx, this.bank)),
+    };
+  }
+
+  checkTx(txBytes: Uint8Array): TxResult {
+    return this.runTx("check", txBytes, this.checkState, this.checkHeader());
+  }
+
+  simulate(txBytes: Uint8Array): SimulateResponse {
+    return this.runTx("simulate", txBytes, this.checkState.branch(), this.checkHeader());
+  }
+
+  finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResponse {
+    const expected = this.store.latestVersion === 0 ? this.initialHeight() : this.store.latestVersion + 1;
+    if (req.height !== expected) {
+      throw new InvariantError(`finalizeBlock at height ${req.height}, expected ${expected}`);
+    }
+    if (this.deliver !== undefined) throw new InvariantError("finalizeBlock twice without commit");
+    const chainId = req.chainId ?? this.chainId;
+    if (chainId === undefined) throw new InvariantError("no chain id: run initChain or pass it");
+    if (this.chainId !== undefined && chainId !== this.chainId) throw new InvariantError(`block of chain ${chainId}`);
+    this.chainId = chainId;
+    const header: BlockHeader = { height: req.height, timeNanos: req.timeNanos, chainId };
+    const state = this.store.branch();
+    this.deliver = { header, state };
+    const txResults = req.txs.map((tx) => {
+      const { msgResponses: _unused, ...result } = this.runTx("deliver", tx, state, header);
+      return result;
+    });
+    return { txResults, events: [] };
+  }
+
+  /** Writes the finalized block and commits it; returns the app hash of the new version. */
+  commit(): CommitResponse {
+    const deliver = this.deliver;
+    if (deliver === undefined) throw new InvariantError("commit without finalizeBlock");
+    deliver.state.write();
+    const info = this.store.commit();
+    this.deliver = undefined;
+    this.lastHeader = deliver.header;
+    this.checkState = this.store.branch();
+    return { height: info.version, appHash: this.store.lastAppHash };
+  }
+
+  /**
+   * `abci_query`: `/store/<name>/key` (raw key, `prove` for ICS-23 proofs) or a gRPC method path with a
+   * protobuf request. `height` 0 or absent: the latest committed version.
+   */
+  query(path: string, data: Uint8Array, height = 0, prove = false): QueryResponse {
+    const latest = this.store.latestVersion;
+    if (height < 0 || height > latest) {
+      const err = SdkErrors.InvalidHeight.wrap("cannot query with height in the future; please provide a valid height");
+      return { code: err.abciCode, codespace: err.codespace, log: err.message, value: EMPTY, height };
+    }
+    const answered = height === 0 ? latest : height;
+    try {
+      const storeMatch = /^\/store\/([^/]+)\/key$/.exec(path);
+      if (storeMatch !== null) {
+        const r = this.store.query(storeMatch[1]!, data, { height: answered, prove });
+        return { code: 0, codespace: "", log: "", value: r.value ?? EMPTY, height: r.height, proofOps: r.proofOps };
+      }
+      if (path === "/cosmos.tx.v1beta1.Service/Simulate") return this.simulateQuery(data, answered);
+      const handler = this.queries.get(path);
+      if (handler === undefined) throw SdkErrors.UnknownRequest.wrap(`unknown query path ${path}`);
+      const value = handler(this.queryContext(answered), data);
+      return { code: 0, codespace: "", log: "", value, height: answered };
+    } catch (e) {
+      const err = e instanceof AppError ? e : SdkErrors.InvalidRequest.wrap(e instanceof Error ? e.message : String(e));
+      return { code: err.abciCode, codespace: err.codespace, log: err.message, value: EMPTY, height: answered };
+    }
+  }
+
+  /** `/cosmos.tx.v1beta1.Service/Simulate` (always on the latest state, as upstream). */
+  private simulateQuery(data: Uint8Array, height: number): QueryResponse {
+    const r = this.simulate(decodeSimulateRequest(data));
+    if (r.code !== 0) {
+      const err = SdkErrors.UnknownRequest.wrap(
+        `${r.log} With gas wanted: '${r.gasWanted}' and gas used: '${r.gasUsed}' `,
+      );
+      return { code: err.abciCode, codespace: err.codespace, log: err.message, value: EMPTY, height };
+    }
+    const value = encodeSimulateResponse({
+      gasInfo: { gasWanted: r.gasWanted, gasUsed: r.gasUsed },
+      data: r.data,
+      log: r.log,
+      events: r.events,
+      msgResponses: r.msgResponses,
+    });
+    return { code: 0, codespace: "", log: "", value, height };
+  }
+
+  private initialHeight(): number {
+    return this.lastHeader.height > 1 ? this.lastHeader.height : 1;
+  }
+
+  private checkHeader(): BlockHeader {
+    return { ...this.lastHeader, chainId: this.chainId ?? "" };
+  }
+
+  /** A read-only context at `version` (0: latest; the working state before the first commit). */
+  private queryContext(version: number): Context {
+    const latest = this.store.latestVersion;
+    const v = version === 0 ? latest : version;
+    const store: MultiStore =
+      v === 0
+        ? new ReadonlyMultiStore(this.store.storeNames, (name) => this.store.getStore(name))
+        : new ReadonlyMultiStore(this.store.storeNames, (name) => this.store.storeAt(v, name));
+    const header: BlockHeader = { height: v, timeNanos: this.lastHeader.timeNanos, chainId: this.chainId ?? "" };
+    return new Context(header, "check", store, new InfiniteGasMeter());
+  }
+
+  private runTx(mode: ExecMode, txBytes: Uint8Array, parent: MultiStore, header: BlockHeader): SimulateResponse {
+    let tx;
+    try {
+      tx = decodeTx(txBytes, this.services);
+    } catch (e) {
+      return failed(asResultError(e, new InfiniteGasMeter(), 0n), 0n, 0, []);
+    }
+    const gasWanted = tx.fee.gasLimit;
+    const meter: AppGasMeter =
+      mode === "simulate" || header.height === 0
+        ? new InfiniteGasMeter()
+        : new BasicGasMeter(gasLimitToNumber(gasWanted));
+
+    const anteState = parent.branch();
+    const anteCtx = new Context(header, mode, anteState, meter);
+    try {
+      runAnte(anteCtx, tx, this.ante);
+    } catch (e) {
+      return failed(asResultError(e, meter, gasWanted), gasWanted, meter.consumed, []);
+    }
+    anteState.write();
+    const anteEvents = anteCtx.events.events;
+    if (mode === "check") {
+      return {
+        code: 0,
+        codespace: "",
+        log: "",
+        info: "",
+        gasWanted,
+        gasUsed: BigInt(meter.consumed),
+        events: anteEvents,
+        data: EMPTY,
+        msgResponses: [],
+      };
+    }
+
+    const msgState = parent.branch();
+    const events: AppEvent[] = [...anteEvents];
+    const msgResponses: Any[] = [];
+    for (let i = 0; i < tx.msgs.length; i++) {
+      const m = tx.msgs[i]!;
+      const ctx = new Context(header, mode, msgState, meter);
+      let response: Uint8Array;
+      try {
+        response = m.service.handle(ctx, m.msg);
+      } catch (e) {
+        if (e instanceof OutOfGasSignal) {
+          return failed(outOfGas(e, meter, gasWanted), gasWanted, meter.consumed, anteEvents);
+        }
+        const err = asResultError(e, meter, gasWanted).wrap(`failed to execute message; message index: ${i}`);
+        return failed(err, gasWanted, meter.consumed, anteEvents);
+      }
+      const own = ctx.events.events;
+      const pairs: Array<[string, string]> = [
+        ["action", m.typeUrl],
+        ["sender", encodeAddress(m.signers[0]!)],
+      ];
+      if (!own.some((ev) => ev.attributes.some((a) => a.key === "module")))
+        pairs.push(["module", moduleOfTypeUrl(m.typeUrl)]);
+      const index = String(i);
+      events.push(appendAttribute(createEvent("message", ...pairs), "msg_index", index));
+      for (const ev of own) events.push(appendAttribute(ev, "msg_index", index));
+      msgResponses.push({ typeUrl: `${m.typeUrl}Response`, value: response });
+    }
+    msgState.write();
+    return {
+      code: 0,
+      codespace: "",
+      log: "",
+      info: "",
+      gasWanted,
+      gasUsed: BigInt(meter.consumed),
+      events,
+      data: encodeTxMsgData({ msgResponses }),
+      msgResponses,
+    };
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The auth keeper: accounts, account numbers, params. Every access goes through the context's metered
+ * store, so reads and writes cost gas as upstream's.
+ */
+import {
+  BASE_ACCOUNT_URL,
+  MODULE_ACCOUNT_URL,
+  decodeAuthParams,
+  decodeBaseAccount,
+  decodeModuleAccount,
+  encodeAuthParams,
+  encodeBaseAccount,
+  encodeModuleAccount,
+} from "../../codec/auth.ts";
+import { type Any, decodeAny, encodeAny } from "../../codec/tx.ts";
+import { sha256 } from "../../crypto/index.ts";
+import { decodeAddress, encodeAddress } from "../../primitives/bech32.ts";
+import { be64, readBe64, utf8Encode } from "../../primitives/bytes.ts";
+import { prefixEnd } from "../../store/index.ts";
+import type { Context } from "../context.ts";
+import { InvariantError } from "../errors.ts";
+import {
+  ACCOUNT_PREFIX,
+  AUTH_STORE,
+  GLOBAL_ACCOUNT_NUMBER_KEY,
+  PARAMS_KEY,
+  accountKey,
+  accountNumberKey,
+} from "./keys.ts";
+import { type AuthParams, DEFAULT_AUTH_PARAMS } from "./params.ts";
+import { type Account, MODULE_ACCOUNT_PERMISSIONS } from "./types.ts";
+
+/** `sha256(module name)[0:20]` (chain-api.md §1.1). */
+export function moduleAddress(name: string): Uint8Array {
+  return sha256(utf8Encode(name)).slice(0, 20);
+}
+
+export function accountToAny(acc: Account): Any {
+  const base = {
+    address: encodeAddress(acc.address),
+    pubKey: acc.pubKey,
+    accountNumber: acc.accountNumber,
+    sequence: acc.sequence,
+  };
+  if (acc.module !== undefined) {
+    return {
+      typeUrl: MODULE_ACCOUNT_URL,
+      value: encodeModuleAccount({ baseAccount: base, name: acc.module.name, permissions: acc.module.permissions }),
+    };
+  }
+  return { typeUrl: BASE_ACCOUNT_URL, value: encodeBaseAccount(base) };
+}
+
+/** The account in an Any; `address`, when the caller knows it, saves decoding the bech32 text. */
+export function accountFromAny(any: Any, address?: Uint8Array): Account {
+  if (any.typeUrl === BASE_ACCOUNT_URL) {
+    const b = decodeBaseAccount(any.value);
+    return {
+      address: address ?? decodeAddress(b.address),
+      pubKey: b.pubKey,
+      accountNumber: b.accountNumber,
+      sequence: b.sequence,
+    };
+  }
+  if (any.typeUrl === MODULE_ACCOUNT_URL) {
+    const m = decodeModuleAccount(any.value);
+    const b = m.baseAccount;
+    return {
+      address: decodeAddress(b.address),
+      pubKey: b.pubKey,
+      accountNumber: b.accountNumber,
+      sequence: b.sequence,
+      module: { name: m.name, permissions: m.permissions },
+    };
+  }
+  throw new InvariantError(`stored account of unknown type ${any.typeUrl}`);
+}
+
+export class AuthKeeper {
+  /** Module name → address, for the module accounts of this chain. */
+  readonly moduleAddresses: ReadonlyMap<string, Uint8Array>;
+
+  constructor(readonly modulePermissions: Readonly<Record<string, readonly string[]>> = MODULE_ACCOUNT_PERMISSIONS) {
+    this.moduleAddresses = new Map(Object.keys(modulePermissions).map((n) => [n, moduleAddress(n)]));
+  }
+
+  getParams(ctx: Context): AuthParams {
+    const bytes = ctx.kv(AUTH_STORE).get(PARAMS_KEY);
+    return bytes === undefined ? DEFAULT_AUTH_PARAMS : decodeAuthParams(bytes);
+  }
+
+  setParams(ctx: Context, params: AuthParams): void {
+    ctx.kv(AUTH_STORE).set(PARAMS_KEY, encodeAuthParams(params));
+  }
+
+  getAccount(ctx: Context, address: Uint8Array): Account | undefined {
+    const bytes = ctx.kv(AUTH_STORE).get(accountKey(address));
+    return bytes === undefined ? undefined : accountFromAny(decodeAny(bytes), address);
+  }
+
+  hasAccount(ctx: Context, address: Uint8Array): boolean {
+    return ctx.kv(AUTH_STORE).has(accountKey(address));
+  }
+
+  setAccount(ctx: Context, acc: Account): void {
+    const kv = ctx.kv(AUTH_STORE);
+    kv.set(accountKey(acc.address), encodeAny(accountToAny(acc)));
+    kv.set(accountNumberKey(acc.accountNumber), acc.address);
+  }
+
+  /** Takes the next number from the global counter. */
+  nextAccountNumber(ctx: Context): bigint {
+    const kv = ctx.kv(AUTH_STORE);
+    const bytes = kv.get(GLOBAL_ACCOUNT_NUMBER_KEY);
+    const n = bytes === undefined ? 0n : readBe64(bytes);
+    kv.set(GLOBAL_ACCOUNT_NUMBER_KEY, be64(n + 1n));
+    return n;
+  }
+
+  /** The counter's next value without taking it. */
+  peekAccountNumber(ctx: Context): bigint {
+    const bytes = ctx.kv(AUTH_STORE).get(GLOBAL_ACCOUNT_NUMBER_KEY);
+    return bytes === undefined ? 0n : readBe64(bytes);
+  }
+
+  setNextAccountNumber(ctx: Context, n: bigint): void {
+    ctx.kv(AUTH_STORE).set(GLOBAL_ACCOUNT_NUMBER_KEY, be64(n));
+  }
+
+  /** A fresh BaseAccount for `address` with the next account number (not stored yet). */
+  newAccountWithAddress(ctx: Context, address: Uint8Array): Account {
+    return { address, pubKey: undefined, accountNumber: this.nextAccountNumber(ctx), sequence: 0n };
+  }
+
+  moduleAddress(name: string): Uint8Array {
+    const address = this.moduleAddresses.get(name);
+    if (address === undefined) throw new InvariantError(`no module account named ${name}`);
+    return address;
+  }
+
+  /** The module account `name`, created with the next account number if absent. */
+  getOrCreateModuleAccount(ctx: Context, name: string): Account {
+    const address = this.moduleAddress(name);
+    const existing = this.getAccount(ctx, address);
+    if (existing !== undefined) {
+      if (existing.module === undefined) throw new InvariantError(`account of module ${name} is not a module account`);
+      return existing;
+    }
+    const acc: Account = {
+      address,
+      pubKey: undefined,
+      accountNumber: this.nextAccountNumber(ctx),
+      sequence: 0n,
+      module: { name, permissions: this.modulePermissions[name] ?? [] },
+    };
+    this.setAccount(ctx, acc);
+    return acc;
+  }
+
+  /** Every account in address order. */
+  *accounts(ctx: Context): IterableIterator<Account> {
+    for (const [, value] of ctx.kv(AUTH_STORE).iterator(ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) {
+      yield accountFromAny(decodeAny(value));
+    }
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The bank keeper: balances, supply, denom metadata, transfers. Transfers follow Cosmos SDK 0.50
+ * `SendCoins` / `InputOutputCoins` step by step (so the events and the gas are in upstream's order):
+ * subtract per coin (refusing a balance below the amount), emit `coin_spent`, add, emit
+ * `coin_received`, create the recipient's account if absent, emit `transfer` and `message{sender}`.
+ */
+import { decodeMetadata, encodeBankParams, encodeMetadata } from "../../codec/bank.ts";
+import { decodeFields, field } from "../../codec/protobuf.ts";
+import { parseUint } from "../../primitives/amount.ts";
+import { encodeAddress } from "../../primitives/bech32.ts";
+import { utf8Decode, utf8Encode } from "../../primitives/bytes.ts";
+import { toHex } from "../../primitives/hex.ts";
+import { prefixEnd } from "../../store/index.ts";
+import { type Coin, coinsString } from "../coins.ts";
+import type { Context } from "../context.ts";
+import { InvariantError, SdkErrors } from "../errors.ts";
+import type { BankIo } from "../../codec/bank.ts";
+import { BankErrors } from "./errors.ts";
+import { coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from "./events.ts";
+import {
+  BALANCES_PREFIX,
+  BANK_STORE,
+  METADATA_PREFIX,
+  PARAMS_KEY,
+  SUPPLY_PREFIX,
+  balanceKey,
+  balancesPrefix,
+  metadataKey,
+  supplyKey,
+} from "./keys.ts";
+import { type BankParams, DEFAULT_BANK_PARAMS } from "./params.ts";
+import type { AuthForBank, Metadata } from "./types.ts";
+
+function decodeAmount(bytes: Uint8Array): bigint {
+  try {
+    return parseUint(utf8Decode(bytes));
+  } catch {
+    throw new InvariantError("stored amount is not an unsigned integer");
+  }
+}
+
+const encodeAmount = (amount: bigint): Uint8Array => utf8Encode(amount.toString());
+
+/** A transfer's output with a parsed address. */
+export interface Output {
+  readonly address: Uint8Array;
+  readonly coins: readonly Coin[];
+}
+
+export class BankKeeper {
+  private readonly blocked: ReadonlySet<string>;
+
+  /** `blockedAddresses`: canonical addresses that may not receive funds by a bank message. */
+  constructor(
+    private readonly auth: AuthForBank,
+    blockedAddresses: readonly Uint8Array[],
+  ) {
+    this.blocked = new Set(blockedAddresses.map(toHex));
+  }
+
+  isBlocked(address: Uint8Array): boolean {
+    return this.blocked.has(toHex(address));
+  }
+
+  getParams(ctx: Context): BankParams {
+    const bytes = ctx.kv(BANK_STORE).get(PARAMS_KEY);
+    if (bytes === undefined) return DEFAULT_BANK_PARAMS;
+    let defaultSendEnabled = false;
+    decodeFields(bytes, "bank.Params", {
+      1: field.bytes(() => undefined),
+      2: field.bool((v) => (defaultSendEnabled = v)),
+    });
+    return { defaultSendEnabled };
+  }
+
+  setParams(ctx: Context, params: BankParams): void {
+    ctx.kv(BANK_STORE).set(PARAMS_KEY, encodeBankParams(params));
+  }
+
+  /** Bank 5 when sends are disabled (only the chain-wide default is kept). */
+  checkSendEnabled(ctx: Context, coins: readonly Coin[]): void {
+    if (this.getParams(ctx).defaultSendEnabled) return;
+    const first = coins[0];
+    if (first !== undefined) throw BankErrors.SendDisabled.wrap(`${first.denom} transfers are currently disabled`);
+  }
+
+  getBalance(ctx: Context, address: Uint8Array, denom: string): bigint {
+    const bytes = ctx.kv(BANK_STORE).get(balanceKey(address, denom));
+    return bytes === undefined ? 0n : decodeAmount(bytes);
+  }
+
+  getAllBalances(ctx: Context, address: Uint8Array): Coin[] {
+    const prefix = balancesPrefix(address);
+    const out: Coin[] = [];
+    for (const [key, value] of ctx.kv(BANK_STORE).iterator(prefix, prefixEnd(prefix))) {
+      out.push({ denom: utf8Decode(key.subarray(prefix.length)), amount: decodeAmount(value) });
+    }
+    return out;
+  }
+
+  /** Writes a balance; zero deletes the entry (as upstream). */
+  private setBalance(ctx: Context, address: Uint8Array, denom: string, amount: bigint): void {
+    if (amount < 0n) throw new InvariantError("negative balance");
+    const kv = ctx.kv(BANK_STORE);
+    if (amount === 0n) kv.delete(balanceKey(address, denom));
+    else kv.set(balanceKey(address, denom), encodeAmount(amount));
+  }
+
+  /** Genesis and tests: set a balance without events or supply changes. */
+  initBalance(ctx: Context, address: Uint8Array, coin: Coin): void {
+    this.setBalance(ctx, address, coin.denom, coin.amount);
+  }
+
+  private subUnlockedCoins(ctx: Context, address: Uint8Array, coins: readonly Coin[], bech32?: string): void {
+    for (const coin of coins) {
+      const balance = this.getBalance(ctx, address, coin.denom);
+      if (balance < coin.amount) {
+        throw SdkErrors.InsufficientFunds.wrap(
+          `spendable balance ${balance}${coin.denom} is smaller than ${coin.amount}${coin.denom}`,
+        );
+      }
+      this.setBalance(ctx, address, coin.denom, balance - coin.amount);
+    }
+    ctx.events.emit(coinSpentEvent(bech32 ?? encodeAddress(address), coinsString(coins)));
+  }
+
+  private addCoins(ctx: Context, address: Uint8Array, coins: readonly Coin[], bech32?: string): void {
+    for (const coin of coins) {
+      this.setBalance(ctx, address, coin.denom, this.getBalance(ctx, address, coin.denom) + coin.amount);
+    }
+    ctx.events.emit(coinReceivedEvent(bech32 ?? encodeAddress(address), coinsString(coins)));
+  }
+
+  private ensureAccount(ctx: Context, address: Uint8Array): void {
+    if (!this.auth.hasAccount(ctx, address)) this.auth.setAccount(ctx, this.auth.newAccountWithAddress(ctx, address));
+  }
+
+  /** `SendCoins`: no blocked-address check (the message server does it). */
+  sendCoins(ctx: Context, from: Uint8Array, to: Uint8Array, coins: readonly Coin[]): void {
+    const sender = encodeAddress(from);
+    const recipient = encodeAddress(to);
+    this.subUnlockedCoins(ctx, from, coins, sender);
+    this.addCoins(ctx, to, coins, recipient);
+    this.ensureAccount(ctx, to);
+    ctx.events.emit(transferEvent(recipient, sender, coinsString(coins)));
+    ctx.events.emit(messageSenderEvent(sender));
+  }
+
+  sendCoinsFromAccountToModule(ctx: Context, from: Uint8Array, module: string, coins: readonly Coin[]): void {
+    const moduleAccount = this.auth.getOrCreateModuleAccount(ctx, module);
+    this.sendCoins(ctx, from, moduleAccount.address, coins);
+  }
+
+  /** `InputOutputCoins` with one input; the caller has checked that the sums match. */
+  inputOutputCoins(ctx: Context, input: Output, outputs: readonly Output[]): void {
+    const sender = encodeAddress(input.address);
+    this.subUnlockedCoins(ctx, input.address, input.coins, sender);
+    ctx.events.emit(messageSenderEvent(sender));
+    for (const out of outputs) {
+      const recipient = encodeAddress(out.address);
+      this.addCoins(ctx, out.address, out.coins, recipient);
+      ctx.events.emit(transferEvent(recipient, sender, coinsString(out.coins)));
+      this.ensureAccount(ctx, out.address);
+    }
+  }
+
+  getSupply(ctx: Context, denom: string): bigint {
+    const bytes = ctx.kv(BANK_STORE).get(supplyKey(denom));
+    return bytes === undefined ? 0n : decodeAmount(bytes);
+  }
+
+  setSupply(ctx: Context, coin: Coin): void {
+    const kv = ctx.kv(BANK_STORE);
+    if (coin.amount === 0n) kv.delete(supplyKey(coin.denom));
+    else kv.set(supplyKey(coin.denom), encodeAmount(coin.amount));
+  }
+
+  getTotalSupply(ctx: Context): Coin[] {
+    const out: Coin[] = [];
+    for (const [key, value] of ctx.kv(BANK_STORE).iterator(SUPPLY_PREFIX, prefixEnd(SUPPLY_PREFIX))) {
+      out.push({ denom: utf8Decode(key.subarray(1)), amount: decodeAmount(value) });
+    }
+    return out;
+  }
+
+  /** Every (address, balances) in address-key order. */
+  *allBalances(ctx: Context): IterableIterator<Output> {
+    let current: { address: Uint8Array; coins: Coin[] } | undefined;
+    for (const [key, value] of ctx.kv(BANK_STORE).iterator(BALANCES_PREFIX, prefixEnd(BALANCES_PREFIX))) {
+      const len = key[1]!;
+      const address = key.slice(2, 2 + len);
+      const denom = utf8Decode(key.subarray(2 + len));
+      if (current === undefined || toHex(current.address) !== toHex(address)) {
+        if (current !== undefined) yield current;
+        current = { address, coins: [] };
+      }
+      current.coins.push({ denom, amount: decodeAmount(value) });
+    }
+    if (current !== undefined) yield current;
+  }
+
+  getDenomMetadata(ctx: Context, denom: string): Metadata | undefined {
+    const bytes = ctx.kv(BANK_STORE).get(metadataKey(denom));
+    return bytes === undefined ? undefined : decodeMetadata(bytes);
+  }
+
+  setDenomMetadata(ctx: Context, m: Metadata): void {
+    ctx.kv(BANK_STORE).set(metadataKey(m.base), encodeMetadata(m));
+  }
+
+  allDenomMetadata(ctx: Context): Metadata[] {
+    const out: Metadata[] = [];
+    for (const [, value] of ctx.kv(BANK_STORE).iterator(METADATA_PREFIX, prefixEnd(METADATA_PREFIX))) {
+      out.push(decodeMetadata(value));
+    }
+    return out;
+  }
+}
+
+export type { BankIo };

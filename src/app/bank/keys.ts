@@ -1,0 +1,21 @@
+/**
+ * Layout of the `bank` store (Cosmos SDK 0.50 `x/bank` collections):
+ * - `0x00 ‖ denom` → total supply, decimal text (`math.Int` encoding)
+ * - `0x01 ‖ denom` → denom Metadata (protobuf)
+ * - `0x02 ‖ len(address) ‖ address ‖ denom` → balance, decimal text; absent when zero
+ * - `0x05` → Params (protobuf)
+ */
+import { concatBytes, utf8Encode } from "../../primitives/bytes.ts";
+
+export const BANK_STORE = "bank";
+export const SUPPLY_PREFIX = Uint8Array.of(0x00);
+export const METADATA_PREFIX = Uint8Array.of(0x01);
+export const BALANCES_PREFIX = Uint8Array.of(0x02);
+export const PARAMS_KEY = Uint8Array.of(0x05);
+
+export const balancesPrefix = (address: Uint8Array): Uint8Array =>
+  concatBytes(BALANCES_PREFIX, Uint8Array.of(address.length), address);
+export const balanceKey = (address: Uint8Array, denom: string): Uint8Array =>
+  concatBytes(balancesPrefix(address), utf8Encode(denom));
+export const supplyKey = (denom: string): Uint8Array => concatBytes(SUPPLY_PREFIX, utf8Encode(denom));
+export const metadataKey = (denom: string): Uint8Array => concatBytes(METADATA_PREFIX, utf8Encode(denom));

@@ -1,0 +1,68 @@
+/**
+ * The execution context handed to keepers and handlers: the block header (height, time and chain id
+ * come from the header only), the execution mode, the store branch the code may write, the gas meter
+ * and the event manager of the current scope. Contexts are cheap; derive a new one for a new branch or
+ * a new event scope instead of mutating.
+ */
+import { gasKv } from "../store/index.ts";
+import type { KVStore, MultiStore } from "../store/index.ts";
+import { EventManager } from "./events.ts";
+import type { AppGasMeter } from "./gas.ts";
+
+/** check = CheckTx (mempool), deliver = block execution, simulate = gas estimation, genesis = InitChain. */
+export type ExecMode = "check" | "deliver" | "simulate" | "genesis";
+
+export interface BlockHeader {
+  readonly height: number;
+  /** Block time in nanoseconds since the Unix epoch, from the header. */
+  readonly timeNanos: bigint;
+  readonly chainId: string;
+}
+
+export class Context {
+  private readonly metered = new Map<string, KVStore>();
+
+  constructor(
+    readonly header: BlockHeader,
+    readonly mode: ExecMode,
+    readonly store: MultiStore,
+    readonly gasMeter: AppGasMeter,
+    readonly events: EventManager = new EventManager(),
+  ) {}
+
+  get height(): number {
+    return this.header.height;
+  }
+
+  get chainId(): string {
+    return this.header.chainId;
+  }
+
+  get isCheckTx(): boolean {
+    return this.mode === "check";
+  }
+
+  get isSimulate(): boolean {
+    return this.mode === "simulate";
+  }
+
+  /** Module store `name` of this context's branch, every access charged to the gas meter. */
+  kv(name: string): KVStore {
+    let store = this.metered.get(name);
+    if (store === undefined) {
+      store = gasKv(this.store.getStore(name), this.gasMeter);
+      this.metered.set(name, store);
+    }
+    return store;
+  }
+
+  /** The same header, mode and meter over another store branch and a fresh event manager. */
+  withStore(store: MultiStore): Context {
+    return new Context(this.header, this.mode, store, this.gasMeter, new EventManager());
+  }
+
+  /** The same everything with a fresh event manager. */
+  withEvents(): Context {
+    return new Context(this.header, this.mode, this.store, this.gasMeter, new EventManager());
+  }
+}

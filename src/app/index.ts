@@ -1,0 +1,18 @@
+export { APP_STORE_NAMES, DEFAULT_MIN_GAS_PRICES, SecretApp } from "./app.ts";
+export type {
+  AppOptions,
+  CommitResponse,
+  FinalizeBlockRequest,
+  FinalizeBlockResponse,
+  GenesisDoc,
+  QueryResponse,
+  SimulateResponse,
+  TxResult,
+} from "./app.ts";
+export { FEE_COLLECTOR, requiredFees } from "./ante.ts";
+export type { DecCoin } from "./ante.ts";
+export { AppError, ErrorDef, InvariantError, SdkErrors } from "./errors.ts";
+export type { AppEvent, EventAttribute } from "./events.ts";
+export { moduleAddress } from "./auth/keeper.ts";
+export type { Account } from "./auth/types.ts";
+export type { BlockHeader, ExecMode } from "./context.ts";

@@ -1,0 +1,122 @@
+/**
+ * Decoding a broadcast tx into what the ante handler and the message router need (chain-api.md §2.5,
+ * the rows before the ante chain): TxRaw, TxBody and AuthInfo strictly (sdk 2), every message's type
+ * registered and decodable (sdk 2 `unable to resolve type URL …`), at least one message (sdk 18),
+ * every message routable (sdk 6), the stateless checks of each message (its signer addresses), and the
+ * signer list: each message's signers in order without repeats, then the fee payer if it is not one.
+ */
+import { type AuthInfo, type TxBody, type TxRaw, decodeAuthInfo, decodeTxBody, decodeTxRaw } from "../codec/tx.ts";
+import { parseAccountAddress } from "../primitives/bech32.ts";
+import { toHex } from "../primitives/hex.ts";
+import { type Coin, coinsFromProto } from "./coins.ts";
+import { AppError, SdkErrors } from "./errors.ts";
+import type { MsgService, RoutedMsg } from "./types.ts";
+
+export interface DecodedTx {
+  readonly bytes: Uint8Array;
+  readonly raw: TxRaw;
+  readonly body: TxBody;
+  readonly authInfo: AuthInfo;
+  readonly msgs: readonly RoutedMsg[];
+  /** Unique signers in order; `signatures[i]` and `authInfo.signerInfos[i]` belong to `signers[i]`. */
+  readonly signers: readonly Uint8Array[];
+  readonly fee: {
+    readonly amount: readonly Coin[];
+    readonly gasLimit: bigint;
+    /** The account that pays: `fee.payer` when set, else the first signer. */
+    readonly payer: Uint8Array;
+    readonly granter: string;
+  };
+}
+
+/** Message types the chain knows but this app has no handler for yet (sdk 6 instead of sdk 2). */
+export const KNOWN_UNROUTED_TYPE_URLS: readonly string[] = [
+  "/secret.compute.v1beta1.MsgStoreCode",
+  "/secret.compute.v1beta1.MsgInstantiateContract",
+  "/secret.compute.v1beta1.MsgExecuteContract",
+  "/secret.compute.v1beta1.MsgMigrateContract",
+  "/secret.compute.v1beta1.MsgUpdateAdmin",
+  "/secret.compute.v1beta1.MsgClearAdmin",
+  "/secret.registration.v1beta1.RaAuthenticate",
+  "/cosmos.staking.v1beta1.MsgCreateValidator",
+  "/cosmos.staking.v1beta1.MsgEditValidator",
+  "/cosmos.staking.v1beta1.MsgDelegate",
+  "/cosmos.staking.v1beta1.MsgBeginRedelegate",
+  "/cosmos.staking.v1beta1.MsgUndelegate",
+  "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward",
+  "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress",
+  "/cosmos.distribution.v1beta1.MsgFundCommunityPool",
+  "/cosmos.gov.v1.MsgSubmitProposal",
+  "/cosmos.gov.v1.MsgVote",
+  "/cosmos.gov.v1.MsgDeposit",
+  "/cosmos.slashing.v1beta1.MsgUnjail",
+];
+
+const parseError = (e: unknown): AppError =>
+  e instanceof AppError ? e : SdkErrors.TxDecode.wrap(e instanceof Error ? e.message : String(e));
+
+export function decodeTx(bytes: Uint8Array, services: ReadonlyMap<string, MsgService>): DecodedTx {
+  let raw: TxRaw;
+  let body: TxBody;
+  let authInfo: AuthInfo;
+  try {
+    raw = decodeTxRaw(bytes);
+    body = decodeTxBody(raw.bodyBytes);
+    authInfo = decodeAuthInfo(raw.authInfoBytes);
+  } catch (e) {
+    throw parseError(e);
+  }
+  const decoded: Array<{ typeUrl: string; service: MsgService | undefined; msg: unknown }> = [];
+  for (const any of body.messages) {
+    const service = services.get(any.typeUrl);
+    if (service === undefined) {
+      if (KNOWN_UNROUTED_TYPE_URLS.includes(any.typeUrl)) {
+        decoded.push({ typeUrl: any.typeUrl, service: undefined, msg: undefined });
+        continue;
+      }
+      throw SdkErrors.TxDecode.wrap(`unable to resolve type URL ${any.typeUrl}`);
+    }
+    try {
+      decoded.push({ typeUrl: any.typeUrl, service, msg: service.decode(any.value) });
+    } catch (e) {
+      throw parseError(e);
+    }
+  }
+  const fee = authInfo.fee ?? { amount: [], gasLimit: 0n, payer: "", granter: "" };
+  const feeAmount = coinsFromProto(fee.amount);
+  if (decoded.length === 0) throw SdkErrors.InvalidRequest.wrap("must contain at least one message");
+  const msgs: RoutedMsg[] = [];
+  const signers: Uint8Array[] = [];
+  const seen = new Set<string>();
+  const addSigner = (s: Uint8Array): void => {
+    const hex = toHex(s);
+    if (!seen.has(hex)) {
+      seen.add(hex);
+      signers.push(s);
+    }
+  };
+  for (const d of decoded) {
+    if (d.service === undefined) throw SdkErrors.UnknownRequest.wrap(`no message handler found for ${d.typeUrl}`);
+    const msgSigners = d.service.signers(d.msg);
+    msgs.push({ typeUrl: d.typeUrl, service: d.service, msg: d.msg, signers: msgSigners });
+    for (const s of msgSigners) addSigner(s);
+  }
+  let payer = signers[0]!;
+  if (fee.payer !== "") {
+    try {
+      payer = parseAccountAddress(fee.payer);
+    } catch (e) {
+      throw SdkErrors.InvalidAddress.wrap(`invalid fee payer address: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    addSigner(payer);
+  }
+  return {
+    bytes,
+    raw,
+    body,
+    authInfo,
+    msgs,
+    signers,
+    fee: { amount: feeAmount, gasLimit: fee.gasLimit, payer, granter: fee.granter },
+  };
+}
