@@ -71,9 +71,16 @@ export function createConsensusState(config: ConsensusConfig, ownAddress: Uint8A
     config,
     ownAddress: ownAddress.slice(),
     height: 0n,
+    validators: null,
+    ...freshHeight(),
+  };
+}
+
+/** Everything a new height starts from, apart from the height itself and its validator set. */
+function freshHeight() {
+  return {
     round: 0,
     step: "propose",
-    validators: null,
     lockedValue: null,
     lockedRound: -1,
     validValue: null,
@@ -89,7 +96,7 @@ export function createConsensusState(config: ConsensusConfig, ownAddress: Uint8A
     awaitingBlockRound: -1,
     pendingSigns: [],
     decision: null,
-  };
+  } satisfies Omit<ConsensusState, "config" | "ownAddress" | "height" | "validators">;
 }
 
 export function timeoutDuration(p: TimeoutParams, round: number): number {
@@ -328,27 +335,7 @@ function onStartHeight(d: Draft, height: bigint, validators: ValidatorSet): void
     invalid(d, `startHeight ${height} is not above the current height ${d.s.height}`);
     return;
   }
-  Object.assign(d.s, {
-    height,
-    round: 0,
-    step: "propose",
-    validators,
-    lockedValue: null,
-    lockedRound: -1,
-    validValue: null,
-    validRound: -1,
-    proposals: {},
-    quorumProposals: {},
-    votes: {},
-    blocks: {},
-    validity: {},
-    prevoteTimeoutRound: -1,
-    precommitTimeoutRound: -1,
-    lockRuleRound: -1,
-    awaitingBlockRound: -1,
-    pendingSigns: [],
-    decision: null,
-  } satisfies Partial<ConsensusState>);
+  Object.assign(d.s, { height, validators, ...freshHeight() } satisfies Partial<ConsensusState>);
   startRound(d, 0);
 }
 
