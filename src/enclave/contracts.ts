@@ -9,6 +9,7 @@
  * buffered writes, the code and key of another contract for contract-to-contract queries, and the
  * chain's other queries.
  */
+import { Buffer } from "node:buffer";
 import { sha256 } from "../crypto/index.ts";
 import type { ProtoCoin } from "../codec/tx.ts";
 import { fromBase64, toBase64 } from "../primitives/base64.ts";
@@ -80,11 +81,9 @@ import {
 import { contractBlockRandom } from "./random.ts";
 import {
   type StateWriteOp,
+  ContractStateKeys,
   StateCallCache,
   decryptLegacyValue,
-  decryptStateValue,
-  encryptStateEntry,
-  encryptStateKeyBytes,
   legacyStoreKey,
   stateSalt,
   storedKeyFromEk,
@@ -268,6 +267,8 @@ class EncryptedStorage implements ContractStorage {
   readonly cache = new StateCallCache();
   #gas = 0n;
 
+  #stateKeys: ContractStateKeys | undefined;
+
   constructor(
     private readonly keys: KeyChain,
     private readonly ogKey: Uint8Array,
@@ -275,15 +276,21 @@ class EncryptedStorage implements ContractStorage {
     private readonly host: ContractHost,
     /** Salt for a legacy value re-written during the call; null in queries, which never write. */
     private readonly salt: Uint8Array | null,
+    /** The state keys of `ogKey` (derived on first use, typically from the engine's cache). */
+    private readonly deriveStateKeys: (ck: Uint8Array) => ContractStateKeys,
   ) {}
+
+  /** The og key's state keys, derived on the first state operation of the call. */
+  #state = (): ContractStateKeys => (this.#stateKeys ??= this.deriveStateKeys(this.ogKey));
 
   read(key: Uint8Array): Uint8Array | undefined {
     const cached = this.cache.read(key);
     if (cached !== undefined) return cached;
-    const ek = encryptStateKeyBytes(this.keys, this.ogKey, key);
+    const stateKeys = this.#state();
+    const ek = stateKeys.encryptKey(key);
     const current = this.host.stateRead(this.contract, storedKeyFromEk(ek));
     this.#gas += current.gas;
-    if (current.value !== undefined) return decryptStateValue(this.keys, this.ogKey, ek, current.value);
+    if (current.value !== undefined) return stateKeys.decryptValue(ek, current.value);
     const legacyKey = legacyStoreKey(this.ogKey, key);
     const legacy = this.host.stateRead(this.contract, legacyKey);
     this.#gas += legacy.gas;
@@ -292,7 +299,7 @@ class EncryptedStorage implements ContractStorage {
     this.cache.storeReadOnly(key, value);
     if (this.salt !== null) {
       // Outside queries a legacy value moves to the current format at once (§8.2).
-      this.host.stateWrite(this.contract, [encryptStateEntry(this.keys, this.ogKey, key, value, this.salt)]);
+      this.host.stateWrite(this.contract, [stateKeys.encryptEntry(key, value, this.salt)]);
     }
     return value;
   }
@@ -302,10 +309,7 @@ class EncryptedStorage implements ContractStorage {
   }
 
   remove(key: Uint8Array): void {
-    const current = this.host.stateRemove(
-      this.contract,
-      storedKeyFromEk(encryptStateKeyBytes(this.keys, this.ogKey, key)),
-    );
+    const current = this.host.stateRemove(this.contract, storedKeyFromEk(this.#state().encryptKey(key)));
     const legacy = this.host.stateRemove(this.contract, legacyStoreKey(this.ogKey, key));
     this.#gas += current.gas + legacy.gas;
     this.cache.remove(key);
@@ -318,7 +322,7 @@ class EncryptedStorage implements ContractStorage {
   }
 
   flush(salt: Uint8Array): void {
-    const ops = this.cache.flush(this.keys, this.ogKey, salt);
+    const ops = this.cache.flushWith(this.#state, salt);
     if (ops.length > 0) this.host.stateWrite(this.contract, ops);
   }
 }
@@ -328,6 +332,8 @@ class EncryptedStorage implements ContractStorage {
 
 const MAX_QUERY_DEPTH = 10;
 
+const EMPTY = new Uint8Array(0);
+
 /** SDK gas upstream's `QuerySmart` charges before it runs a (nested) query (contract-abi.md §5.6). */
 const QUERY_INSTANCE_COST = 20_000n;
 
@@ -336,14 +342,88 @@ interface QueryGasMeter {
   sdk: bigint;
 }
 
+/** Contract keys whose state keys an engine keeps derived (least recently used evicted first). */
+const STATE_KEYS_CACHE_SIZE = 64;
+/** Codes whose hash an engine keeps (least recently used evicted first), each with a private copy. */
+const CODE_HASH_CACHE_SIZE = 16;
+/** Contract-key checks an engine remembers as passed (least recently used evicted first). */
+const VALID_KEYS_CACHE_SIZE = 256;
+
 export class ContractEngine {
+  /** Hex contract key → its state keys (`K_key`, `K_val` AES-SIV instances), in LRU order. */
+  readonly #stateKeys = new Map<string, ContractStateKeys>();
+  /** Code length → the cached codes of that length (private copies) and their SHA-256, in LRU order. */
+  readonly #codeHashes: { code: Buffer; hash: Uint8Array }[] = [];
+  /** The exact inputs of `validateEnvContractKey` calls that passed, in LRU order. */
+  readonly #validKeys = new Set<string>();
+
   constructor(
     private readonly keys: KeyChain,
     private readonly vm: Vm,
   ) {}
 
+  /** The state keys of contract key `ck`, from the cache or derived (and cached) now. */
+  #stateKeysFor = (ck: Uint8Array): ContractStateKeys => {
+    const id = toHex(ck);
+    const cached = this.#stateKeys.get(id);
+    if (cached !== undefined) {
+      this.#stateKeys.delete(id);
+      this.#stateKeys.set(id, cached);
+      return cached;
+    }
+    const derived = new ContractStateKeys(this.keys, ck);
+    this.#stateKeys.set(id, derived);
+    if (this.#stateKeys.size > STATE_KEYS_CACHE_SIZE) this.#stateKeys.delete(this.#stateKeys.keys().next().value!);
+    return derived;
+  };
+
+  /**
+   * `validateEnvContractKey`, skipped when the very same inputs (every byte) passed before under this
+   * engine's keychain; a failing check is never remembered, so it throws as it always did.
+   */
+  #validateContractKey(env: EnvContractKey, codeHash: Uint8Array, address: Uint8Array): void {
+    const id = [
+      toHex(env.ogContractKey),
+      toHex(env.currentContractKey ?? EMPTY),
+      toHex(env.currentContractKeyProof ?? EMPTY),
+      toHex(codeHash),
+      toHex(address),
+    ].join(":");
+    if (this.#validKeys.delete(id)) {
+      this.#validKeys.add(id);
+      return;
+    }
+    validateEnvContractKey(this.keys, env, codeHash, address);
+    this.#validKeys.add(id);
+    if (this.#validKeys.size > VALID_KEYS_CACHE_SIZE) this.#validKeys.delete(this.#validKeys.values().next().value!);
+  }
+
+  /**
+   * SHA-256 of `code`. A hash is reused only for a code whose bytes equal, in full, a private copy of
+   * bytes hashed before, so the enclave always uses the hash of exactly the bytes it is given.
+   */
+  #codeHash(code: Uint8Array): Uint8Array {
+    const bytes = Buffer.from(code.buffer, code.byteOffset, code.byteLength);
+    const entries = this.#codeHashes;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.code.length === bytes.length && entry.code.equals(bytes)) {
+        if (i > 0) {
+          entries.splice(i, 1);
+          entries.unshift(entry);
+        }
+        return Uint8Array.from(entry.hash);
+      }
+    }
+    const copy = Buffer.from(bytes);
+    const hash = sha256(copy);
+    entries.unshift({ code: copy, hash: Uint8Array.from(hash) });
+    if (entries.length > CODE_HASH_CACHE_SIZE) entries.pop();
+    return hash;
+  }
+
   instantiate(call: InstantiateCall, host: ContractHost): InstantiateSuccess | CallFailure {
-    const codeHash = sha256(call.code);
+    const codeHash = this.#codeHash(call.code);
     const counter = this.#counter(call, codeHash);
     return this.#guard(counter.after, (queries) => {
       const input = decryptInputEnvelope(this.keys, call.msg, { allowPlaintextFallback: true });
@@ -370,10 +450,10 @@ export class ContractEngine {
   }
 
   execute(call: ExecuteCall, host: ContractHost): CallSuccess | CallFailure {
-    const codeHash = sha256(call.code);
+    const codeHash = this.#codeHash(call.code);
     const counter = this.#counter(call, codeHash);
     return this.#guard(counter.after, (queries) => {
-      validateEnvContractKey(this.keys, call.contractKey, codeHash, call.contract);
+      this.#validateContractKey(call.contractKey, codeHash, call.contract);
       const input = decryptInputEnvelope(this.keys, call.msg, { allowPlaintextFallback: true });
       const { msg, replyParams } = splitInput(input, codeHash);
       this.#verify(call, "execute", input, call.funds, {});
@@ -399,7 +479,7 @@ export class ContractEngine {
   }
 
   migrate(call: MigrateCall, host: ContractHost): MigrateSuccess | CallFailure {
-    const codeHash = sha256(call.code);
+    const codeHash = this.#codeHash(call.code);
     const counter = this.#counter(call, codeHash);
     return this.#guard(counter.after, (queries) => {
       const ogKey = call.contractKey.ogContractKey;
@@ -439,10 +519,10 @@ export class ContractEngine {
    * `was_orig_msg_encrypted`. The contract gets `{"id":<u64>,"result":{"ok":{"events","data"}}|{"error"}}`.
    */
   reply(call: ReplyCall, host: ContractHost): CallSuccess | CallFailure {
-    const codeHash = sha256(call.code);
+    const codeHash = this.#codeHash(call.code);
     const counter = this.#counter(call, codeHash);
     return this.#guard(counter.after, (queries) => {
-      validateEnvContractKey(this.keys, call.contractKey, codeHash, call.contract);
+      this.#validateContractKey(call.contractKey, codeHash, call.contract);
       const parsed = this.#parseReply(call, codeHash);
       return this.#run(
         call,
@@ -471,11 +551,18 @@ export class ContractEngine {
   #query(call: QueryCall, host: ContractHost, queries: QueryGasMeter): QuerySuccess | CallFailure {
     const unchanged = { height: 0n, counter: 0n };
     try {
-      const codeHash = sha256(call.code);
-      validateEnvContractKey(this.keys, call.contractKey, codeHash, call.contract);
+      const codeHash = this.#codeHash(call.code);
+      this.#validateContractKey(call.contractKey, codeHash, call.contract);
       const input = decryptInputEnvelope(this.keys, call.msg, { allowPlaintextFallback: false });
       const { msg } = splitInput(input, codeHash);
-      const storage = new EncryptedStorage(this.keys, call.contractKey.ogContractKey, call.contract, host, null);
+      const storage = new EncryptedStorage(
+        this.keys,
+        call.contractKey.ogContractKey,
+        call.contract,
+        host,
+        null,
+        this.#stateKeysFor,
+      );
       const env: CallEnv = {
         block: blockInfo(call.block),
         contractAddress: encodeAddress(call.contract),
@@ -644,7 +731,7 @@ export class ContractEngine {
   ): CallSuccess | CallFailure {
     const info = this.vm.inspect(call.code, codeHash);
     const salt = stateSalt(call.block.timeNanos, counter.after.height, counter.after.counter);
-    const storage = new EncryptedStorage(this.keys, ogKey, call.contract, host, salt);
+    const storage = new EncryptedStorage(this.keys, ogKey, call.contract, host, salt, this.#stateKeysFor);
     const random =
       info.apiVersion === "v1" && info.randomEnabled && call.blockRandom !== null
         ? fromBase64(contractBlockRandom(call.blockRandom, call.block.height, randomKey, counter.randomCounter))

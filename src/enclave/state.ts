@@ -7,7 +7,7 @@
  */
 import { be64, bytesEqual, compareBytes, concatBytes, le16, le32, le64, readLe64 } from "../primitives/bytes.ts";
 import { toHex } from "../primitives/hex.ts";
-import { sha256, sivDecrypt, sivEncrypt } from "../crypto/index.ts";
+import { AesSiv, sha256, sivDecrypt, sivEncrypt } from "../crypto/index.ts";
 import { EnclaveError, requireLength } from "./errors.ts";
 import {
   CONSENSUS_SEED_VERSION,
@@ -54,6 +54,75 @@ export function stateValueKey(keys: KeyChain, ck: Uint8Array, seedId: number): U
     throw new EnclaveError("BAD_STATE_SEED_ID", { seedId, seedCount: keys.seedCount });
   }
   return deriveFromKey(keys.stateIkm(seedId - 1), ck);
+}
+
+/**
+ * The state keys of one contract key, derived once: the AES-SIV instance under `K_key` and, lazily,
+ * one under `K_val` for each seed id met. Outputs are byte for byte those of the free functions
+ * (`encryptStateKeyBytes`, `encryptStateValue`, `decryptStateValue`, `encryptStateEntry`). Instances
+ * are synchronous and not re-entrant, as `AesSiv`.
+ */
+export class ContractStateKeys {
+  readonly #keys: KeyChain;
+  readonly #ck: Uint8Array;
+  readonly #keySiv: AesSiv;
+  readonly #valueSivs: (AesSiv | undefined)[] = [];
+
+  constructor(keys: KeyChain, ck: Uint8Array) {
+    const kKey = stateKeyEncryptionKey(keys, ck);
+    this.#keys = keys;
+    this.#ck = Uint8Array.from(ck);
+    this.#keySiv = new AesSiv(kKey);
+    kKey.fill(0);
+  }
+
+  /** The contract key these keys were derived from (a copy). */
+  get contractKey(): Uint8Array {
+    return Uint8Array.from(this.#ck);
+  }
+
+  /** The AES-SIV under `K_val` of `seedId`; BAD_STATE_SEED_ID as `stateValueKey`. */
+  #valueSiv(seedId: number): AesSiv {
+    const cached = Number.isInteger(seedId) ? this.#valueSivs[seedId] : undefined;
+    if (cached !== undefined) return cached;
+    const kVal = stateValueKey(this.#keys, this.#ck, seedId);
+    const siv = new AesSiv(kVal);
+    kVal.fill(0);
+    this.#valueSivs[seedId] = siv;
+    return siv;
+  }
+
+  /** `ek = SIV(K_key, plaintext_key, [])`. */
+  encryptKey(plaintextKey: Uint8Array): Uint8Array {
+    return this.#keySiv.encrypt(plaintextKey, NO_AD);
+  }
+
+  /** As `encryptStateValue`. */
+  encryptValue(ek: Uint8Array, plaintextValue: Uint8Array, salt: Uint8Array): Uint8Array {
+    requireLength(salt, SALT_LENGTH, "salt");
+    const seedId = this.#keys.seedCount;
+    const ev = this.#valueSiv(seedId).encrypt(plaintextValue, [ek, salt]);
+    const body = concatBytes(le64(salt.length), salt, le64(ev.length), ev);
+    return seedId > DEFAULT_STATE_SEED_ID ? concatBytes(body, le16(seedId)) : body;
+  }
+
+  /** As `decryptStateValue`. */
+  decryptValue(ek: Uint8Array, storedValue: Uint8Array): Uint8Array {
+    const { salt, ev, seedId } = parseStoredValue(storedValue);
+    const pt = this.#valueSiv(seedId).decrypt(ev, [ek, salt]);
+    if (pt === undefined) throw new EnclaveError("DECRYPTION_ERROR");
+    return pt;
+  }
+
+  /** As `encryptStateEntry`. */
+  encryptEntry(plaintextKey: Uint8Array, plaintextValue: Uint8Array, salt: Uint8Array): EncryptedStateEntry {
+    const ek = this.encryptKey(plaintextKey);
+    return {
+      storedKey: storedKeyFromEk(ek),
+      storedValue: this.encryptValue(ek, plaintextValue, salt),
+      legacyKey: legacyStoreKey(this.#ck, plaintextKey),
+    };
+  }
 }
 
 /** `ek = SIV(K_key, plaintext_key, [])` — deterministic, no AD components. */
@@ -273,7 +342,16 @@ export class StateCallCache {
    * returns the operations sorted by stored-key bytes.
    */
   flush(keys: KeyChain, ck: Uint8Array, salt: Uint8Array): StateWriteOp[] {
-    const ops = [...this.#writes.values()].map(({ key, value }) => encryptStateEntry(keys, ck, key, value, salt));
+    return this.#flushEach((key, value) => encryptStateEntry(keys, ck, key, value, salt));
+  }
+
+  /** As `flush`, with the og contract key's state keys already derived. */
+  flushWith(stateKeys: () => ContractStateKeys, salt: Uint8Array): StateWriteOp[] {
+    return this.#flushEach((key, value) => stateKeys().encryptEntry(key, value, salt));
+  }
+
+  #flushEach(encrypt: (key: Uint8Array, value: Uint8Array) => StateWriteOp): StateWriteOp[] {
+    const ops = [...this.#writes.values()].map(({ key, value }) => encrypt(key, value));
     this.#writes.clear();
     this.#readOnly.clear();
     ops.sort((a, b) => compareBytes(a.storedKey, b.storedKey));
