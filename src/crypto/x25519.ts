@@ -37,9 +37,22 @@ function base64url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64url");
 }
 
+/**
+ * Recently used private keys as OpenSSL key objects (a node's IO key is used for every message). Few
+ * and bounded; the map lives in the isolate that uses the keys, so nothing leaves it.
+ */
+const privateKeys = new Map<string, KeyObject>();
+const PRIVATE_KEY_CACHE = 8;
+
 function privateKeyObject(sk: Uint8Array): KeyObject {
+  const d = base64url(sk);
+  const cached = privateKeys.get(d);
+  if (cached !== undefined) return cached;
   // node requires `x` to be a string but derives the public key from `d` itself.
-  return createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: base64url(sk), x: "" }, format: "jwk" });
+  const key = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d, x: "" }, format: "jwk" });
+  if (privateKeys.size >= PRIVATE_KEY_CACHE) privateKeys.delete(privateKeys.keys().next().value as string);
+  privateKeys.set(d, key);
+  return key;
 }
 
 /** `X25519(sk, 9)`: the public key of a 32-byte private key (clamped when used). */
