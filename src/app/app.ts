@@ -24,6 +24,17 @@ import { bankGenesisFromJson, bankGenesisToJson, exportBankGenesis, initBankGene
 import { bankMsgServices } from "./bank/msgServer.ts";
 import { bankQueryHandlers } from "./bank/queryServer.ts";
 import { BANK_STORE } from "./bank/keys.ts";
+import { RegistrationKeeper } from "./registration/keeper.ts";
+import {
+  exportRegistrationGenesis,
+  initRegistrationGenesis,
+  registrationGenesisFromJson,
+  registrationGenesisToJson,
+} from "./registration/genesis.ts";
+import { registrationMsgServices } from "./registration/msgServer.ts";
+import { registrationQueryHandlers } from "./registration/queryServer.ts";
+import { REGISTRATION_STORE } from "./registration/keys.ts";
+import type { EnclaveForRegistration } from "./registration/types.ts";
 import { type BlockHeader, Context, type ExecMode } from "./context.ts";
 import { AppError, InvariantError, SdkErrors } from "./errors.ts";
 import { type AppEvent, appendAttribute, createEvent } from "./events.ts";
@@ -36,7 +47,7 @@ import { decodeTx } from "./txDecode.ts";
 import type { MsgService } from "./types.ts";
 
 /** The module stores this app writes; the multistore must be opened with at least these. */
-export const APP_STORE_NAMES: readonly string[] = [AUTH_STORE, BANK_STORE];
+export const APP_STORE_NAMES: readonly string[] = [AUTH_STORE, BANK_STORE, REGISTRATION_STORE];
 
 /** The dev chain's min gas price (a node option). */
 export const DEFAULT_MIN_GAS_PRICES: readonly DecCoin[] = [{ denom: "uscrt", amount: Dec.parse("0.0125") }];
@@ -57,6 +68,11 @@ export interface AppOptions {
   readonly signatureCacheSize?: number;
   /** Module accounts that may not receive funds by a bank message; default every module account. */
   readonly blockedModules?: readonly string[];
+  /**
+   * The enclave that encrypts the seeds for a node registering (the node backs it with the
+   * `registerNode` ecall). Absent: `RaAuthenticate` is not routed (sdk 6); the queries still answer.
+   */
+  readonly registrationEnclave?: EnclaveForRegistration;
 }
 
 export interface GenesisDoc {
@@ -65,7 +81,7 @@ export interface GenesisDoc {
   readonly initialHeight?: number;
   /** Genesis time, nanoseconds since the epoch. */
   readonly timeNanos?: bigint;
-  /** `app_state` JSON: `{auth, bank}` in upstream's shape. */
+  /** `app_state` JSON: `{auth, bank, register}` (auth and bank in upstream's shape). */
   readonly appState: unknown;
 }
 
@@ -150,6 +166,7 @@ function failed(err: AppError, gasWanted: bigint, gasUsed: number, events: reado
 export class SecretApp {
   readonly auth: AuthKeeper;
   readonly bank: BankKeeper;
+  readonly registration: RegistrationKeeper;
   private readonly services = new Map<string, MsgService>();
   private readonly queries = new Map<string, QueryHandler>();
   private readonly store: CommitMultiStore;
@@ -171,8 +188,16 @@ export class SecretApp {
       this.auth,
       blocked.map((m) => this.auth.moduleAddress(m)),
     );
+    this.registration = new RegistrationKeeper(options.registrationEnclave);
     for (const s of bankMsgServices(this.bank)) this.services.set(s.typeUrl, s);
-    for (const [path, h] of Object.entries({ ...authQueryHandlers(this.auth), ...bankQueryHandlers(this.bank) })) {
+    if (options.registrationEnclave !== undefined) {
+      for (const s of registrationMsgServices(this.registration)) this.services.set(s.typeUrl, s);
+    }
+    for (const [path, h] of Object.entries({
+      ...authQueryHandlers(this.auth),
+      ...bankQueryHandlers(this.bank),
+      ...registrationQueryHandlers(this.registration),
+    })) {
       this.queries.set(path, h);
     }
     this.ante = {
@@ -211,6 +236,7 @@ export class SecretApp {
     const appState = asObject(genesis.appState ?? {}, "app_state");
     const authGenesis = authGenesisFromJson(appState.auth);
     const bankGenesis = bankGenesisFromJson(appState.bank);
+    const registrationGenesis = registrationGenesisFromJson(appState.register);
     const initialHeight = genesis.initialHeight ?? 1;
     this.chainId = genesis.chainId;
     const header: BlockHeader = {
@@ -222,17 +248,27 @@ export class SecretApp {
     const ctx = new Context(header, "genesis", branch, new InfiniteGasMeter());
     initAuthGenesis(ctx, this.auth, authGenesis);
     initBankGenesis(ctx, this.bank, bankGenesis);
+    if (registrationGenesis !== undefined) initRegistrationGenesis(ctx, this.registration, registrationGenesis);
     branch.write();
     this.lastHeader = header;
     this.checkState = this.store.branch();
   }
 
-  /** The state as genesis JSON (`{auth, bank}`), read from the latest committed version. */
-  exportGenesis(): { auth: Record<string, unknown>; bank: Record<string, unknown> } {
+  /**
+   * The state as genesis JSON (`{auth, bank, register}`; `register` only when genesis had it), read
+   * from the latest committed version.
+   */
+  exportGenesis(): {
+    auth: Record<string, unknown>;
+    bank: Record<string, unknown>;
+    register?: Record<string, unknown>;
+  } {
     const ctx = this.queryContext(0);
+    const registration = exportRegistrationGenesis(ctx, this.registration);
     return {
       auth: authGenesisToJson(exportAuthGenesis(ctx, this.auth)),
       bank: bankGenesisToJson(exportBankGenesis(ctx, this.bank)),
+      ...(registration === undefined ? {} : { register: registrationGenesisToJson(registration) }),
     };
   }
 
