@@ -7,7 +7,7 @@
  */
 import { be64, bytesEqual, compareBytes, concatBytes, le16, le32, le64, readLe64 } from "../primitives/bytes.ts";
 import { toHex } from "../primitives/hex.ts";
-import { AesSiv, sha256, sivDecrypt, sivEncrypt } from "../crypto/index.ts";
+import { AesSiv, sha256, sivDecrypt } from "../crypto/index.ts";
 import { EnclaveError, requireLength } from "./errors.ts";
 import {
   CONSENSUS_SEED_VERSION,
@@ -58,22 +58,34 @@ export function stateValueKey(keys: KeyChain, ck: Uint8Array, seedId: number): U
 
 /**
  * The state keys of one contract key, derived once: the AES-SIV instance under `K_key` and, lazily,
- * one under `K_val` for each seed id met. Outputs are byte for byte those of the free functions
- * (`encryptStateKeyBytes`, `encryptStateValue`, `decryptStateValue`, `encryptStateEntry`). Instances
- * are synchronous and not re-entrant, as `AesSiv`.
+ * one under `K_val` for each seed id met. The free functions (`encryptStateKeyBytes`,
+ * `encryptStateValue`, `decryptStateValue`, `encryptStateEntry`) are one-shot uses of it, so the layout
+ * lives here only. Instances are synchronous and not re-entrant, as `AesSiv`.
  */
 export class ContractStateKeys {
   readonly #keys: KeyChain;
   readonly #ck: Uint8Array;
-  readonly #keySiv: AesSiv;
+  #keySiv: AesSiv | undefined;
   readonly #valueSivs: (AesSiv | undefined)[] = [];
 
-  constructor(keys: KeyChain, ck: Uint8Array) {
-    const kKey = stateKeyEncryptionKey(keys, ck);
+  /**
+   * Checks the contract key at once and derives `K_key`; `K_val`s are derived per seed id on first use.
+   * `eager = false` (the one-shot free functions) defers the check and the derivation to first use, so
+   * their errors arise in the order they always did.
+   */
+  constructor(keys: KeyChain, ck: Uint8Array, eager = true) {
     this.#keys = keys;
     this.#ck = Uint8Array.from(ck);
-    this.#keySiv = new AesSiv(kKey);
-    kKey.fill(0);
+    if (eager) this.#keyEncryption();
+  }
+
+  #keyEncryption(): AesSiv {
+    if (this.#keySiv === undefined) {
+      const kKey = stateKeyEncryptionKey(this.#keys, this.#ck);
+      this.#keySiv = new AesSiv(kKey);
+      kKey.fill(0);
+    }
+    return this.#keySiv;
   }
 
   /** The contract key these keys were derived from (a copy). */
@@ -94,7 +106,7 @@ export class ContractStateKeys {
 
   /** `ek = SIV(K_key, plaintext_key, [])`. */
   encryptKey(plaintextKey: Uint8Array): Uint8Array {
-    return this.#keySiv.encrypt(plaintextKey, NO_AD);
+    return this.#keyEncryption().encrypt(plaintextKey, NO_AD);
   }
 
   /** As `encryptStateValue`. */
@@ -127,7 +139,7 @@ export class ContractStateKeys {
 
 /** `ek = SIV(K_key, plaintext_key, [])` — deterministic, no AD components. */
 export function encryptStateKeyBytes(keys: KeyChain, ck: Uint8Array, plaintextKey: Uint8Array): Uint8Array {
-  return sivEncrypt(stateKeyEncryptionKey(keys, ck), plaintextKey, NO_AD);
+  return new ContractStateKeys(keys, ck, false).encryptKey(plaintextKey);
 }
 
 /** The stored key (bincode `EncryptedKey`): header ‖ LE64(len(ek)) ‖ ek. */
@@ -163,11 +175,7 @@ export function encryptStateValue(
   plaintextValue: Uint8Array,
   salt: Uint8Array,
 ): Uint8Array {
-  requireLength(salt, SALT_LENGTH, "salt");
-  const seedId = keys.seedCount;
-  const ev = sivEncrypt(stateValueKey(keys, ck, seedId), plaintextValue, [ek, salt]);
-  const body = concatBytes(le64(salt.length), salt, le64(ev.length), ev);
-  return seedId > DEFAULT_STATE_SEED_ID ? concatBytes(body, le16(seedId)) : body;
+  return new ContractStateKeys(keys, ck, false).encryptValue(ek, plaintextValue, salt);
 }
 
 export interface EncryptedStateEntry {
@@ -186,12 +194,7 @@ export function encryptStateEntry(
   plaintextValue: Uint8Array,
   salt: Uint8Array,
 ): EncryptedStateEntry {
-  const ek = encryptStateKeyBytes(keys, ck, plaintextKey);
-  return {
-    storedKey: storedKeyFromEk(ek),
-    storedValue: encryptStateValue(keys, ck, ek, plaintextValue, salt),
-    legacyKey: legacyStoreKey(ck, plaintextKey),
-  };
+  return new ContractStateKeys(keys, ck, false).encryptEntry(plaintextKey, plaintextValue, salt);
 }
 
 export type StoredKeyFormat = "legacy" | "current" | "unknown";
@@ -249,10 +252,7 @@ export function parseStoredValue(storedValue: Uint8Array): ParsedStoredValue {
  * `[ek, salt]`. DECRYPTION_ERROR when the tag fails; a failure is never a fall-back to legacy (§8.2).
  */
 export function decryptStateValue(keys: KeyChain, ck: Uint8Array, ek: Uint8Array, storedValue: Uint8Array): Uint8Array {
-  const { salt, ev, seedId } = parseStoredValue(storedValue);
-  const pt = sivDecrypt(stateValueKey(keys, ck, seedId), ev, [ek, salt]);
-  if (pt === undefined) throw new EnclaveError("DECRYPTION_ERROR");
-  return pt;
+  return new ContractStateKeys(keys, ck, false).decryptValue(ek, storedValue);
 }
 
 /** Legacy per-field key: `KDFk(state_ikm[0], scrambled ‖ ck)` (§8.4). */
