@@ -1,8 +1,11 @@
 /**
- * The `scrt` command. Sub-commands are added as the node grows; each prints a clear message and a
- * non-zero exit code when it cannot do its work yet, rather than pretending.
+ * The `scrt` command. Each sub-command lives in `commands/<name>.ts` and exports
+ * `run(args, io): Promise<number>` (the exit code); this file only dispatches. A command whose
+ * subsystem has not landed yet prints a clear message and exits 3 rather than pretending.
  */
-import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const VERSION = "0.1.0";
 
@@ -20,44 +23,46 @@ Commands:
   query       query the chain
   version     print the version
 
-Options:
-  -h, --help  show this help
+Run 'scrt <command> --help' for a command's options.
 `;
 
-/** Commands the CLI knows about but whose subsystems have not landed yet. */
-const PENDING: Readonly<Record<string, string>> = {
-  dev: "the dev chain needs the state machine, consensus and the APIs",
-  start: "running a node needs the state machine, consensus and the APIs",
-  init: "node homes need genesis and the enclave key lifecycle",
-  localnet: "a localnet needs consensus and p2p",
-  keys: "key management needs the wallet codec",
-  tx: "transactions need the codec and the APIs",
-  query: "queries need the APIs",
-};
+const COMMANDS = ["dev", "start", "init", "localnet", "keys", "tx", "query"] as const;
 
-export function run(argv: readonly string[]): number {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: false,
-    options: { help: { type: "boolean", short: "h" } },
-  });
-  const command = positionals[0];
-  if (command === undefined || values.help === true || command === "help") {
-    process.stdout.write(USAGE);
-    return command === undefined && values.help !== true ? 1 : 0;
+/** The shape every `commands/<name>.ts` module has. */
+export interface CommandModule {
+  run(args: readonly string[]): Promise<number>;
+}
+
+function commandFile(name: string): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const ext of [".ts", ".js"]) {
+    const file = join(here, "commands", `${name}${ext}`);
+    if (existsSync(file)) return file;
   }
-  if (command === "version") {
+  return undefined;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === "version" || command === "--version") {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const pending = PENDING[command];
-  if (pending !== undefined) {
-    process.stderr.write(`scrt ${command}: not available in this version yet — ${pending}.\n`);
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    process.stderr.write(`scrt: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  const file = commandFile(command);
+  if (file === undefined) {
+    process.stderr.write(`scrt ${command}: not available in this version yet.\n`);
     return 3;
   }
-  process.stderr.write(`scrt: unknown command '${command}'\n\n${USAGE}`);
-  return 2;
+  const mod = (await import(pathToFileURL(file).href)) as CommandModule;
+  return mod.run(rest);
 }
 
-process.exitCode = run(process.argv.slice(2));
+process.exitCode = await run(process.argv.slice(2));
