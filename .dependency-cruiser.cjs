@@ -19,6 +19,7 @@ const LAYERS = {
   mempool: ["primitives", "codec"],
   p2p: ["primitives", "crypto", "codec"],
   api: ["primitives", "codec", "app"],
+  client: ["primitives", "crypto", "codec"],
   node: [
     "primitives",
     "crypto",
@@ -33,7 +34,7 @@ const LAYERS = {
     "p2p",
     "api",
   ],
-  cli: ["node", "api", "codec", "crypto", "primitives"],
+  cli: ["node", "api", "client", "codec", "crypto", "primitives"],
 };
 
 const SRC = "(^|/)src/";

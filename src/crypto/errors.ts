@@ -17,7 +17,9 @@ export type CryptoErrorCode =
   /** Ed25519 batch: a signature is not 64 bytes. */
   | "CRYPTO_BAD_SIGNATURE_LENGTH"
   /** Ed25519 batch: a public key is not 32 bytes. */
-  | "CRYPTO_BAD_PUBKEY_LENGTH";
+  | "CRYPTO_BAD_PUBKEY_LENGTH"
+  /** Not a valid BIP-39 English mnemonic (unknown word, wrong length or checksum). */
+  | "CRYPTO_INVALID_MNEMONIC";
 
 export class CryptoError extends CodedError<CryptoErrorCode> {
   override readonly name = "CryptoError";
