@@ -147,6 +147,12 @@ export interface ApiBackend {
   };
   abciQuery(path: string, data: Uint8Array, height: number, prove: boolean): QueryResponse;
   simulate(tx: Uint8Array): SimulateResponse;
+  /**
+   * Optional: the consensus params in force at `height`, as CometBFT's `ConsensusParams` JSON
+   * (`{block, evidence, validator, version, abci}`). Without it the RPC's `consensus_params` answers
+   * the genesis document's `consensus_params` over CometBFT's defaults.
+   */
+  consensusParams?(height: number): unknown;
   /** Returns the unsubscribe function. Listeners run after the block is committed and indexed. */
   subscribe(listener: (event: NodeEvent) => void): () => void;
 }
