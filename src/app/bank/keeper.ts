@@ -14,6 +14,7 @@ import { prefixEnd } from "../../store/index.ts";
 import { type Coin, coinsString } from "../coins.ts";
 import type { Context } from "../context.ts";
 import { InvariantError, SdkErrors } from "../errors.ts";
+import { createEvent } from "../events.ts";
 import type { BankIo } from "../../codec/bank.ts";
 import { BankErrors } from "./errors.ts";
 import { coinReceivedEvent, coinSpentEvent, messageSenderEvent, transferEvent } from "./events.ts";
@@ -149,6 +150,66 @@ export class BankKeeper {
   sendCoinsFromAccountToModule(ctx: Context, from: Uint8Array, module: string, coins: readonly Coin[]): void {
     const moduleAccount = this.auth.getOrCreateModuleAccount(ctx, module);
     this.sendCoins(ctx, from, moduleAccount.address, coins);
+  }
+
+  /** The module account's address (created on first use), checking a permission when one is named. */
+  private moduleAccountAddress(ctx: Context, module: string, permission?: string): Uint8Array {
+    const acc = this.auth.getOrCreateModuleAccount(ctx, module);
+    if (permission !== undefined && !(acc.module?.permissions ?? []).includes(permission)) {
+      throw SdkErrors.Unauthorized.wrap(`module account ${module} does not have permissions to ${permission}`);
+    }
+    return acc.address;
+  }
+
+  sendCoinsFromModuleToAccount(ctx: Context, module: string, to: Uint8Array, coins: readonly Coin[]): void {
+    this.sendCoins(ctx, this.moduleAccountAddress(ctx, module), to, coins);
+  }
+
+  sendCoinsFromModuleToModule(ctx: Context, from: string, to: string, coins: readonly Coin[]): void {
+    this.sendCoins(ctx, this.moduleAccountAddress(ctx, from), this.moduleAccountAddress(ctx, to), coins);
+  }
+
+  /** `DelegateCoinsFromAccountToModule`: `coin_spent` and `coin_received`, no `transfer` (as upstream). */
+  delegateCoinsFromAccountToModule(ctx: Context, from: Uint8Array, module: string, coins: readonly Coin[]): void {
+    const to = this.moduleAccountAddress(ctx, module, "staking");
+    for (const coin of coins) {
+      const balance = this.getBalance(ctx, from, coin.denom);
+      if (balance < coin.amount) {
+        throw SdkErrors.InsufficientFunds.wrap(
+          `failed to delegate; ${balance}${coin.denom} is smaller than ${coin.amount}${coin.denom}`,
+        );
+      }
+    }
+    this.subUnlockedCoins(ctx, from, coins);
+    this.addCoins(ctx, to, coins);
+  }
+
+  /** `UndelegateCoinsFromModuleToAccount`: `coin_spent` and `coin_received`, no `transfer`. */
+  undelegateCoinsFromModuleToAccount(ctx: Context, module: string, to: Uint8Array, coins: readonly Coin[]): void {
+    const from = this.moduleAccountAddress(ctx, module, "staking");
+    this.subUnlockedCoins(ctx, from, coins);
+    this.addCoins(ctx, to, coins);
+    this.ensureAccount(ctx, to);
+  }
+
+  /** `MintCoins`: needs the `minter` permission; `coin_received`, supply up, `coinbase{minter, amount}`. */
+  mintCoins(ctx: Context, module: string, coins: readonly Coin[]): void {
+    const address = this.moduleAccountAddress(ctx, module, "minter");
+    this.addCoins(ctx, address, coins);
+    for (const c of coins) this.setSupply(ctx, { denom: c.denom, amount: this.getSupply(ctx, c.denom) + c.amount });
+    ctx.events.emit(createEvent("coinbase", ["minter", encodeAddress(address)], ["amount", coinsString(coins)]));
+  }
+
+  /** `BurnCoins`: needs the `burner` permission; `coin_spent`, supply down, `burn{burner, amount}`. */
+  burnCoins(ctx: Context, module: string, coins: readonly Coin[]): void {
+    const address = this.moduleAccountAddress(ctx, module, "burner");
+    this.subUnlockedCoins(ctx, address, coins);
+    for (const c of coins) {
+      const supply = this.getSupply(ctx, c.denom);
+      if (supply < c.amount) throw new InvariantError(`burning more ${c.denom} than the supply`);
+      this.setSupply(ctx, { denom: c.denom, amount: supply - c.amount });
+    }
+    ctx.events.emit(createEvent("burn", ["burner", encodeAddress(address)], ["amount", coinsString(coins)]));
   }
 
   /** `InputOutputCoins` with one input; the caller has checked that the sums match. */
