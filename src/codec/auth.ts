@@ -1,9 +1,17 @@
 /**
- * `cosmos.auth.v1beta1`: BaseAccount, ModuleAccount, Params and the account/params queries, with
- * upstream's field numbers.
+ * `cosmos.auth.v1beta1`: BaseAccount, ModuleAccount, Params and the requests and responses of every
+ * `Query` method, with upstream's field numbers. `PageRequest`/`PageResponse` live in `staking.ts`.
  */
 import { CodecError } from "./errors.ts";
 import { ProtoWriter, decodeFields, field } from "./protobuf.ts";
+import {
+  type PageRequest,
+  type PageResponse,
+  decodePageRequest,
+  decodePageResponse,
+  encodePageRequest,
+  encodePageResponse,
+} from "./staking.ts";
 import { type Any, decodeAny, encodeAny } from "./tx.ts";
 
 export const BASE_ACCOUNT_URL = "/cosmos.auth.v1beta1.BaseAccount";
@@ -129,4 +137,136 @@ export function decodeParamsResponse(bytes: Uint8Array): Uint8Array {
   let params: Uint8Array = new Uint8Array(0);
   decodeFields(bytes, "QueryParamsResponse", { 1: field.bytes((v) => (params = v)) });
   return params;
+}
+
+// The other `cosmos.auth.v1beta1.Query` methods (SDK 0.50 field numbers).
+
+function decodeOptionalPage(bytes: Uint8Array, what: string, fieldNumber: number): PageRequest | undefined {
+  let page: PageRequest | undefined;
+  decodeFields(bytes, what, { [fieldNumber]: field.message(decodePageRequest, (v) => (page = v)) });
+  return page;
+}
+
+/** `QueryAccountsRequest{1 pagination}`. */
+export function decodeQueryAccountsRequest(bytes: Uint8Array): { readonly pagination: PageRequest | undefined } {
+  return { pagination: decodeOptionalPage(bytes, "QueryAccountsRequest", 1) };
+}
+
+export function encodeQueryAccountsRequest(req: { readonly pagination?: PageRequest | undefined }): Uint8Array {
+  const w = new ProtoWriter();
+  if (req.pagination !== undefined) w.message(1, encodePageRequest(req.pagination));
+  return w.finish();
+}
+
+/** `QueryAccountsResponse{1 accounts Any[], 2 pagination}` (pagination always present, as upstream). */
+export function encodeQueryAccountsResponse(accounts: readonly Any[], page: PageResponse): Uint8Array {
+  const w = new ProtoWriter();
+  for (const a of accounts) w.message(1, encodeAny(a));
+  return w.message(2, encodePageResponse(page)).finish();
+}
+
+export function decodeQueryAccountsResponse(bytes: Uint8Array): {
+  readonly accounts: Any[];
+  readonly pagination: PageResponse | undefined;
+} {
+  const accounts: Any[] = [];
+  let pagination: PageResponse | undefined;
+  decodeFields(bytes, "QueryAccountsResponse", {
+    1: field.message(decodeAny, (v) => accounts.push(v)),
+    2: field.message(decodePageResponse, (v) => (pagination = v)),
+  });
+  return { accounts, pagination };
+}
+
+/** `QueryModuleAccountsResponse{1 accounts Any[]}` (its request is empty). */
+export function encodeQueryModuleAccountsResponse(accounts: readonly Any[]): Uint8Array {
+  const w = new ProtoWriter();
+  for (const a of accounts) w.message(1, encodeAny(a));
+  return w.finish();
+}
+
+export function decodeQueryModuleAccountsResponse(bytes: Uint8Array): Any[] {
+  const accounts: Any[] = [];
+  decodeFields(bytes, "QueryModuleAccountsResponse", { 1: field.message(decodeAny, (v) => accounts.push(v)) });
+  return accounts;
+}
+
+/** `QueryModuleAccountByNameRequest{1 name}`; its response has the shape of `QueryAccountResponse`. */
+export function decodeQueryModuleAccountByNameRequest(bytes: Uint8Array): { readonly name: string } {
+  let name = "";
+  decodeFields(bytes, "QueryModuleAccountByNameRequest", { 1: field.string((v) => (name = v)) });
+  return { name };
+}
+
+export function encodeQueryModuleAccountByNameRequest(req: { readonly name: string }): Uint8Array {
+  return new ProtoWriter().string(1, req.name).finish();
+}
+
+/**
+ * `QueryAccountAddressByIDRequest{1 id int64 (deprecated), 2 account_id uint64}`. `id` is kept as the
+ * raw varint (a negative int64 is a large number here); only "zero or not" matters.
+ */
+export function decodeQueryAccountAddressByIdRequest(bytes: Uint8Array): {
+  readonly id: bigint;
+  readonly accountId: bigint;
+} {
+  let id = 0n;
+  let accountId = 0n;
+  decodeFields(bytes, "QueryAccountAddressByIDRequest", {
+    1: field.uint64((v) => (id = v)),
+    2: field.uint64((v) => (accountId = v)),
+  });
+  return { id, accountId };
+}
+
+export function encodeQueryAccountAddressByIdRequest(req: {
+  readonly id?: bigint;
+  readonly accountId: bigint;
+}): Uint8Array {
+  return new ProtoWriter()
+    .uint(1, req.id ?? 0n)
+    .uint(2, req.accountId)
+    .finish();
+}
+
+/**
+ * One-string messages: `QueryAccountAddressByIDResponse{1 account_address}`, `Bech32PrefixResponse{1
+ * bech32_prefix}`, `AddressBytesToStringResponse{1 address_string}`, `AddressStringToBytesRequest{1
+ * address_string}`, `QueryAccountInfoRequest{1 address}`.
+ */
+export function encodeStringMessage(value: string): Uint8Array {
+  return new ProtoWriter().string(1, value).finish();
+}
+
+export function decodeStringMessage(bytes: Uint8Array, what: string): string {
+  let value = "";
+  decodeFields(bytes, what, { 1: field.string((v) => (value = v)) });
+  return value;
+}
+
+/** One-bytes messages: `AddressBytesToStringRequest{1 address_bytes}`, `AddressStringToBytesResponse{1 address_bytes}`. */
+export function encodeBytesMessage(value: Uint8Array): Uint8Array {
+  return new ProtoWriter().bytes(1, value).finish();
+}
+
+export function decodeBytesMessage(bytes: Uint8Array, what: string): Uint8Array {
+  let value: Uint8Array = new Uint8Array(0);
+  decodeFields(bytes, what, { 1: field.bytes((v) => (value = v)) });
+  return value;
+}
+
+/** `QueryAccountInfoResponse{1 info BaseAccount}`. */
+export function encodeQueryAccountInfoResponse(info: BaseAccount): Uint8Array {
+  return new ProtoWriter().message(1, encodeBaseAccount(info)).finish();
+}
+
+export function decodeQueryAccountInfoResponse(bytes: Uint8Array): BaseAccount | undefined {
+  let info: BaseAccount | undefined;
+  decodeFields(bytes, "QueryAccountInfoResponse", { 1: field.message(decodeBaseAccount, (v) => (info = v)) });
+  return info;
+}
+
+/** An empty request message (`Bech32PrefixRequest`, `QueryModuleAccountsRequest`, `QueryParamsRequest`). */
+export function decodeEmptyRequest(bytes: Uint8Array, what: string): void {
+  decodeFields(bytes, what, {});
 }

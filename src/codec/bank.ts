@@ -4,6 +4,14 @@
  * them.
  */
 import { ProtoWriter, decodeFields, field } from "./protobuf.ts";
+import {
+  type PageRequest,
+  type PageResponse,
+  decodePageRequest,
+  decodePageResponse,
+  encodePageRequest,
+  encodePageResponse,
+} from "./staking.ts";
 import { type ProtoCoin, decodeCoin, encodeCoin, writeCoins } from "./tx.ts";
 
 export const BANK_URLS = {
@@ -148,7 +156,7 @@ export function decodeMetadata(bytes: Uint8Array): Metadata {
   return { description, denomUnits, ...s };
 }
 
-// Queries. Pagination (a nested message) is accepted and ignored: answers are complete.
+// Queries (SDK 0.50 field numbers; pages in `staking.ts`).
 
 /** `QueryBalanceRequest{1 address, 2 denom}`. */
 export function decodeQueryBalanceRequest(bytes: Uint8Array): { readonly address: string; readonly denom: string } {
@@ -177,18 +185,28 @@ export function decodeCoinResponse(bytes: Uint8Array): ProtoCoin | undefined {
 }
 
 /** `QueryAllBalancesRequest{1 address, 2 pagination, 3 resolve_denom}`. */
-export function decodeQueryAllBalancesRequest(bytes: Uint8Array): { readonly address: string } {
-  let address = "";
-  decodeFields(bytes, "QueryAllBalancesRequest", {
-    1: field.string((v) => (address = v)),
-    2: field.bytes(() => undefined),
-    3: field.bool(() => undefined),
-  });
-  return { address };
+export interface QueryAllBalancesRequest {
+  readonly address: string;
+  readonly pagination?: PageRequest | undefined;
+  readonly resolveDenom?: boolean;
 }
 
-export function encodeQueryAllBalancesRequest(req: { readonly address: string }): Uint8Array {
-  return new ProtoWriter().string(1, req.address).finish();
+export function decodeQueryAllBalancesRequest(bytes: Uint8Array): Required<QueryAllBalancesRequest> {
+  let address = "";
+  let pagination: PageRequest | undefined;
+  let resolveDenom = false;
+  decodeFields(bytes, "QueryAllBalancesRequest", {
+    1: field.string((v) => (address = v)),
+    2: field.message(decodePageRequest, (v) => (pagination = v)),
+    3: field.bool((v) => (resolveDenom = v)),
+  });
+  return { address, pagination, resolveDenom };
+}
+
+export function encodeQueryAllBalancesRequest(req: QueryAllBalancesRequest): Uint8Array {
+  const w = new ProtoWriter().string(1, req.address);
+  if (req.pagination !== undefined) w.message(2, encodePageRequest(req.pagination));
+  return w.bool(3, req.resolveDenom ?? false).finish();
 }
 
 /** `{1 balances|supply: Coin[], 2 pagination{1 next_key, 2 total}}`. */
@@ -212,7 +230,209 @@ export function decodeQuerySupplyOfRequest(bytes: Uint8Array): { readonly denom:
   return { denom };
 }
 
-/** `QueryTotalSupplyRequest{1 pagination}`. */
-export function decodeQueryTotalSupplyRequest(bytes: Uint8Array): void {
-  decodeFields(bytes, "QueryTotalSupplyRequest", { 1: field.bytes(() => undefined) });
+/** `QueryTotalSupplyRequest{1 pagination}`, `QueryDenomsMetadataRequest{1 pagination}`. */
+export function decodeQueryTotalSupplyRequest(
+  bytes: Uint8Array,
+  what = "QueryTotalSupplyRequest",
+): {
+  readonly pagination: PageRequest | undefined;
+} {
+  let pagination: PageRequest | undefined;
+  decodeFields(bytes, what, { 1: field.message(decodePageRequest, (v) => (pagination = v)) });
+  return { pagination };
+}
+
+/** A request of one page only (`QueryTotalSupplyRequest`, `QueryDenomsMetadataRequest`). */
+export function encodePageOnlyRequest(pagination?: PageRequest): Uint8Array {
+  const w = new ProtoWriter();
+  if (pagination !== undefined) w.message(1, encodePageRequest(pagination));
+  return w.finish();
+}
+
+/**
+ * `{1 balances|supply: Coin[], 2 pagination}`: AllBalances, SpendableBalances and TotalSupply
+ * responses with the page upstream computed (always present).
+ */
+export function encodeCoinsPageResponse(coins: readonly ProtoCoin[], page: PageResponse): Uint8Array {
+  return writeCoins(new ProtoWriter(), 1, coins).message(2, encodePageResponse(page)).finish();
+}
+
+export function decodeCoinsPageResponse(bytes: Uint8Array): {
+  readonly coins: ProtoCoin[];
+  readonly pagination: PageResponse | undefined;
+} {
+  const coins: ProtoCoin[] = [];
+  let pagination: PageResponse | undefined;
+  decodeFields(bytes, "QueryCoinsResponse", {
+    1: field.message(decodeCoin, (v) => coins.push(v)),
+    2: field.message(decodePageResponse, (v) => (pagination = v)),
+  });
+  return { coins, pagination };
+}
+
+/** `QuerySpendableBalancesRequest{1 address, 2 pagination}`, `QueryDenomOwnersRequest{1 denom, 2 pagination}`. */
+export function decodeStringPageRequest(
+  bytes: Uint8Array,
+  what: string,
+): { readonly text: string; readonly pagination: PageRequest | undefined } {
+  let text = "";
+  let pagination: PageRequest | undefined;
+  decodeFields(bytes, what, {
+    1: field.string((v) => (text = v)),
+    2: field.message(decodePageRequest, (v) => (pagination = v)),
+  });
+  return { text, pagination };
+}
+
+export function encodeStringPageRequest(text: string, pagination?: PageRequest): Uint8Array {
+  const w = new ProtoWriter().string(1, text);
+  if (pagination !== undefined) w.message(2, encodePageRequest(pagination));
+  return w.finish();
+}
+
+/** `QuerySupplyOfRequest{1 denom}`, `QueryDenomMetadataRequest{1 denom}` (and its by-query-string twin). */
+export function encodeDenomRequest(denom: string): Uint8Array {
+  return new ProtoWriter().string(1, denom).finish();
+}
+
+/** `QueryDenomMetadataResponse{1 metadata}` (non-nullable). */
+export function encodeQueryDenomMetadataResponse(m: Metadata): Uint8Array {
+  return new ProtoWriter().message(1, encodeMetadata(m)).finish();
+}
+
+export function decodeQueryDenomMetadataResponse(bytes: Uint8Array): Metadata | undefined {
+  let m: Metadata | undefined;
+  decodeFields(bytes, "QueryDenomMetadataResponse", { 1: field.message(decodeMetadata, (v) => (m = v)) });
+  return m;
+}
+
+/** `QueryDenomsMetadataResponse{1 metadatas, 2 pagination}`. */
+export function encodeQueryDenomsMetadataResponse(list: readonly Metadata[], page: PageResponse): Uint8Array {
+  const w = new ProtoWriter();
+  for (const m of list) w.message(1, encodeMetadata(m));
+  return w.message(2, encodePageResponse(page)).finish();
+}
+
+export function decodeQueryDenomsMetadataResponse(bytes: Uint8Array): {
+  readonly metadatas: Metadata[];
+  readonly pagination: PageResponse | undefined;
+} {
+  const metadatas: Metadata[] = [];
+  let pagination: PageResponse | undefined;
+  decodeFields(bytes, "QueryDenomsMetadataResponse", {
+    1: field.message(decodeMetadata, (v) => metadatas.push(v)),
+    2: field.message(decodePageResponse, (v) => (pagination = v)),
+  });
+  return { metadatas, pagination };
+}
+
+/** `DenomOwner{1 address, 2 balance Coin}`. */
+export interface DenomOwner {
+  readonly address: string;
+  readonly balance: ProtoCoin;
+}
+
+function decodeDenomOwner(bytes: Uint8Array): DenomOwner {
+  let address = "";
+  let balance: ProtoCoin = { denom: "", amount: "" };
+  decodeFields(bytes, "DenomOwner", {
+    1: field.string((v) => (address = v)),
+    2: field.message(decodeCoin, (v) => (balance = v)),
+  });
+  return { address, balance };
+}
+
+/** `QueryDenomOwnersResponse{1 denom_owners, 2 pagination}`. */
+export function encodeQueryDenomOwnersResponse(owners: readonly DenomOwner[], page: PageResponse): Uint8Array {
+  const w = new ProtoWriter();
+  for (const o of owners)
+    w.message(1, new ProtoWriter().string(1, o.address).message(2, encodeCoin(o.balance)).finish());
+  return w.message(2, encodePageResponse(page)).finish();
+}
+
+export function decodeQueryDenomOwnersResponse(bytes: Uint8Array): {
+  readonly owners: DenomOwner[];
+  readonly pagination: PageResponse | undefined;
+} {
+  const owners: DenomOwner[] = [];
+  let pagination: PageResponse | undefined;
+  decodeFields(bytes, "QueryDenomOwnersResponse", {
+    1: field.message(decodeDenomOwner, (v) => owners.push(v)),
+    2: field.message(decodePageResponse, (v) => (pagination = v)),
+  });
+  return { owners, pagination };
+}
+
+/** `SendEnabled{1 denom, 2 enabled}`. */
+export interface SendEnabled {
+  readonly denom: string;
+  readonly enabled: boolean;
+}
+
+function decodeSendEnabled(bytes: Uint8Array): SendEnabled {
+  let denom = "";
+  let enabled = false;
+  decodeFields(bytes, "SendEnabled", {
+    1: field.string((v) => (denom = v)),
+    2: field.bool((v) => (enabled = v)),
+  });
+  return { denom, enabled };
+}
+
+/** `QuerySendEnabledRequest{1 denoms string[], 99 pagination}`. */
+export function decodeQuerySendEnabledRequest(bytes: Uint8Array): {
+  readonly denoms: string[];
+  readonly pagination: PageRequest | undefined;
+} {
+  const denoms: string[] = [];
+  let pagination: PageRequest | undefined;
+  decodeFields(bytes, "QuerySendEnabledRequest", {
+    1: field.string((v) => denoms.push(v)),
+    99: field.message(decodePageRequest, (v) => (pagination = v)),
+  });
+  return { denoms, pagination };
+}
+
+export function encodeQuerySendEnabledRequest(req: {
+  readonly denoms?: readonly string[];
+  readonly pagination?: PageRequest;
+}): Uint8Array {
+  const w = new ProtoWriter();
+  for (const d of req.denoms ?? []) w.string(1, d, true);
+  if (req.pagination !== undefined) w.message(99, encodePageRequest(req.pagination));
+  return w.finish();
+}
+
+/** `QuerySendEnabledResponse{1 send_enabled, 99 pagination}`; the page is absent when denoms were named. */
+export function encodeQuerySendEnabledResponse(
+  list: readonly SendEnabled[],
+  page: PageResponse | undefined,
+): Uint8Array {
+  const w = new ProtoWriter();
+  for (const e of list) w.message(1, new ProtoWriter().string(1, e.denom).bool(2, e.enabled).finish());
+  if (page !== undefined) w.message(99, encodePageResponse(page));
+  return w.finish();
+}
+
+export function decodeQuerySendEnabledResponse(bytes: Uint8Array): {
+  readonly sendEnabled: SendEnabled[];
+  readonly pagination: PageResponse | undefined;
+} {
+  const sendEnabled: SendEnabled[] = [];
+  let pagination: PageResponse | undefined;
+  decodeFields(bytes, "QuerySendEnabledResponse", {
+    1: field.message(decodeSendEnabled, (v) => sendEnabled.push(v)),
+    99: field.message(decodePageResponse, (v) => (pagination = v)),
+  });
+  return { sendEnabled, pagination };
+}
+
+/** `Params{1 send_enabled (deprecated, empty here), 2 default_send_enabled}`. */
+export function decodeBankParams(bytes: Uint8Array): BankParams {
+  let defaultSendEnabled = false;
+  decodeFields(bytes, "bank.Params", {
+    1: field.message(decodeSendEnabled, () => undefined),
+    2: field.bool((v) => (defaultSendEnabled = v)),
+  });
+  return { defaultSendEnabled };
 }

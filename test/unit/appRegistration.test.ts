@@ -2,10 +2,12 @@
  * The registration module: genesis (validation, export round trip), the key and encrypted-seed
  * queries, and MsgRaAuthenticate end to end with the real enclave crypto in-process (a bootstrap
  * KeyChain encrypting the seeds, software evidence from the dev authority, the new node decrypting),
- * plus the refusals and their codes, each leaving the registration state as it was.
+ * plus the refusals and their codes, each leaving the registration state as it was; the key routes
+ * over the LCD.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { startLcdServer } from "../../src/api/lcd/index.ts";
 import type { SecretApp, TxResult } from "../../src/app/index.ts";
 import type { EnclaveForRegistration } from "../../src/app/registration/types.ts";
 import {
@@ -36,10 +38,11 @@ import {
   encryptSeedsForRegistration,
   seedExchangeInput,
 } from "../../src/enclave/seedExchange.ts";
-import { toBase64 } from "../../src/primitives/base64.ts";
+import { fromBase64, toBase64 } from "../../src/primitives/base64.ts";
 import { concatBytes, utf8Encode } from "../../src/primitives/bytes.ts";
 import { toHex } from "../../src/primitives/hex.ts";
 import { blockTime, genesisFor, newApp, signTx, testKey, type TestKey } from "../helpers/appTx.ts";
+import { TestBackend } from "./apiLcdBackend.ts";
 
 const bytes32 = (label: string): Uint8Array => sha256(utf8Encode(label));
 
@@ -239,16 +242,30 @@ describe("registration queries", () => {
     const tx = query(app, REGISTRATION_QUERY_PATHS.TxKey);
     assert.equal(tx.code, 0, tx.log);
     assert.equal(toBase64(decodeKeyResponse(tx.value)), toBase64(IO_EXCH_KEY));
+    // Upstream (querier.go, v1.22) answers the registration key as json.Marshal of a GenesisState.
     const reg = query(app, REGISTRATION_QUERY_PATHS.RegistrationKey);
     assert.equal(reg.code, 0, reg.log);
-    assert.equal(toBase64(decodeKeyResponse(reg.value)), toBase64(NODE_EXCH_KEY));
+    const text = new TextDecoder().decode(decodeKeyResponse(reg.value));
+    assert.equal(
+      text,
+      `{"reg_info":null,"node_exch_key":{"bytes":"${toBase64(NODE_EXCH_KEY)}"},"io_exch_key":{"bytes":"${toBase64(IO_EXCH_KEY)}"}}`,
+    );
+    assert.deepEqual(JSON.parse(text), {
+      reg_info: null,
+      node_exch_key: { bytes: toBase64(NODE_EXCH_KEY) },
+      io_exch_key: { bytes: toBase64(IO_EXCH_KEY) },
+    });
     assert.equal(encryptedSeedOf(app, newNode("unknown").regPk), undefined);
+    // Any key that is not registered (whatever its length) is an unknown node; none at all is invalid.
     const short = query(
       app,
       REGISTRATION_QUERY_PATHS.EncryptedSeed,
-      encodeQueryEncryptedSeedRequest(new Uint8Array(5)),
+      encodeQueryEncryptedSeedRequest(new Uint8Array(5).fill(1)),
     );
-    assert.notEqual(short.code, 0);
+    assert.equal(short.code, 9);
+    assert.equal(short.log, "Node has not been authenticated yet: unknown address");
+    const empty = query(app, REGISTRATION_QUERY_PATHS.EncryptedSeed, new Uint8Array(0));
+    assert.deepEqual([empty.codespace, empty.code, empty.log], ["register", 8, "public key: invalid"]);
   });
 });
 
@@ -386,7 +403,7 @@ describe("MsgRaAuthenticate", () => {
       assert.equal(r!.code, 2);
       assert.match(
         r!.log,
-        new RegExp(`^failed to execute message; message index: 0: ${code}: .*: failed to authenticate node$`),
+        new RegExp(`^failed to execute message; message index: 0: ${code}: .*: Failed to authenticate node$`),
       );
       assert.deepEqual(r!.data, new Uint8Array(0));
       assert.deepEqual(registerState(app), before);
@@ -442,5 +459,26 @@ describe("MsgRaAuthenticate", () => {
     assert.equal(r!.code, 2);
     assert.match(r!.log, /ATTEST_MEASUREMENT_NOT_ALLOWED: enclave:/);
     assert.deepEqual(registerState(app), before);
+  });
+});
+
+describe("registration queries over the LCD (chain-api.md §7.10)", () => {
+  it("tx-key is b64 of the IO key; registration-key is b64 of upstream's JSON document", async () => {
+    const backend = new TestBackend(freshApp(), "secretdev-1");
+    backend.produceBlock([]);
+    const server = await startLcdServer({ backend, host: "127.0.0.1", port: 0 });
+    try {
+      const get = async (path: string) => (await fetch(`http://127.0.0.1:${server.port}${path}`)).json();
+      assert.deepEqual(await get("/registration/v1beta1/tx-key"), { key: toBase64(IO_EXCH_KEY) });
+      const reg = (await get("/registration/v1beta1/registration-key?")) as { key: string };
+      const json = JSON.parse(new TextDecoder().decode(fromBase64(reg.key))) as unknown;
+      assert.deepEqual(json, {
+        reg_info: null,
+        node_exch_key: { bytes: toBase64(NODE_EXCH_KEY) },
+        io_exch_key: { bytes: toBase64(IO_EXCH_KEY) },
+      });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Auth genesis: params and accounts, in upstream's JSON shape (`app_state.auth`). Init sets the global
- * account number past the largest genesis number (as upstream) and creates the missing module
- * accounts; export lists every account in address order, so init(export(s)) exports the same.
+ * Auth genesis: params and accounts, in upstream's JSON shape (`app_state.auth`). Init renumbers
+ * duplicated account numbers and sets the global account number past the largest (as upstream), then
+ * creates the module accounts upstream's genesis creates; export lists every account in address order,
+ * so init(export(s)) exports the same.
  */
 import { BASE_ACCOUNT_URL, MODULE_ACCOUNT_URL } from "../../codec/auth.ts";
 import { SECP256K1_PUBKEY_URL, decodePubKeyBytes, encodePubKeyBytes } from "../../codec/keys.ts";
@@ -9,11 +10,13 @@ import type { Any } from "../../codec/tx.ts";
 import { fromBase64, toBase64 } from "../../primitives/base64.ts";
 import { encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
 import { toHex } from "../../primitives/hex.ts";
+import { ripemd160, sha256 } from "../../crypto/index.ts";
+import { bytesEqual } from "../../primitives/bytes.ts";
 import type { Context } from "../context.ts";
 import { asArray, asObject, asString, asUint, genesisError } from "../json.ts";
-import type { AuthKeeper } from "./keeper.ts";
+import { type AuthKeeper, moduleAddress } from "./keeper.ts";
 import { type AuthParams, DEFAULT_AUTH_PARAMS, validateAuthParams } from "./params.ts";
-import type { Account } from "./types.ts";
+import { type Account, GENESIS_MODULE_ACCOUNTS } from "./types.ts";
 
 export interface AuthGenesis {
   readonly params: AuthParams;
@@ -113,31 +116,81 @@ export function authGenesisToJson(g: AuthGenesis): Record<string, unknown> {
   };
 }
 
-/** Upstream `ValidateGenesis`: params valid, addresses and account numbers unique. */
+/**
+ * Upstream `ValidateGenesis`: params valid, addresses unique, each account valid (a public key must
+ * match the address; a module account needs a name and the address derived from it).
+ */
 export function validateAuthGenesis(g: AuthGenesis): void {
   validateAuthParams(g.params);
   const addresses = new Set<string>();
-  const numbers = new Set<bigint>();
   for (const a of g.accounts) {
     const hex = toHex(a.address);
-    if (addresses.has(hex)) throw genesisError(`duplicate account ${encodeAddress(a.address)}`);
-    if (numbers.has(a.accountNumber)) throw genesisError(`duplicate account number ${a.accountNumber}`);
+    const bech32 = encodeAddress(a.address);
+    if (addresses.has(hex)) throw genesisError(`duplicate account found in genesis state; address: ${bech32}`);
     addresses.add(hex);
-    numbers.add(a.accountNumber);
+    const invalid = accountInvalidity(a);
+    if (invalid !== undefined) {
+      throw genesisError(`invalid account found in genesis state; address: ${bech32}, error: ${invalid}`);
+    }
   }
 }
 
+function accountInvalidity(a: Account): string | undefined {
+  if (a.pubKey !== undefined && a.pubKey.typeUrl === SECP256K1_PUBKEY_URL) {
+    const derived = ripemd160(sha256(decodePubKeyBytes(a.pubKey.value)));
+    if (!bytesEqual(derived, a.address)) return "account address and pubkey address do not match";
+  }
+  if (a.module !== undefined) {
+    if (a.module.name.trim() === "") return "module account name cannot be blank";
+    if (!bytesEqual(moduleAddress(a.module.name), a.address)) {
+      return `address ${encodeAddress(a.address)} cannot be derived from the module name '${a.module.name}'`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Upstream `SanitizeGenesisAccounts`: a duplicated account number (e.g. every account at 0, as
+ * `add-genesis-account` writes them) moves to the lowest unused number, the first holder keeping it;
+ * then the accounts are ordered by number.
+ */
+export function sanitizeGenesisAccounts(accounts: readonly Account[]): Account[] {
+  const seen = new Set<bigint>();
+  const duplicates = new Map<bigint, number[]>();
+  accounts.forEach((a, i) => {
+    if (!seen.has(a.accountNumber)) seen.add(a.accountNumber);
+    else duplicates.set(a.accountNumber, [...(duplicates.get(a.accountNumber) ?? []), i]);
+  });
+  const out = [...accounts];
+  let free = 0n;
+  for (const n of [...duplicates.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
+    for (const i of duplicates.get(n)!) {
+      while (seen.has(free)) free++;
+      out[i] = { ...out[i]!, accountNumber: free };
+      seen.add(free);
+    }
+  }
+  return out.sort((x, y) => (x.accountNumber < y.accountNumber ? -1 : x.accountNumber > y.accountNumber ? 1 : 0));
+}
+
+/**
+ * Writes params and accounts; the global account number moves past the largest genesis number (as
+ * upstream). Then the module accounts that upstream's InitGenesis of auth, distribution, staking, gov
+ * and mint create are created, in that order (`GENESIS_MODULE_ACCOUNTS`); the others are created on
+ * first use.
+ */
 export function initAuthGenesis(ctx: Context, keeper: AuthKeeper, g: AuthGenesis): void {
   validateAuthGenesis(g);
   keeper.setParams(ctx, g.params);
-  const sorted = [...g.accounts].sort((x, y) => (x.accountNumber < y.accountNumber ? -1 : 1));
   let next = 0n;
-  for (const acc of sorted) {
+  for (const acc of sanitizeGenesisAccounts(g.accounts)) {
     if (acc.accountNumber >= next) next = acc.accountNumber + 1n;
     keeper.setAccount(ctx, acc);
   }
   keeper.setNextAccountNumber(ctx, next);
-  for (const name of keeper.moduleAddresses.keys()) keeper.getOrCreateModuleAccount(ctx, name);
+  for (const name of GENESIS_MODULE_ACCOUNTS) {
+    if (keeper.moduleAddresses.has(name)) keeper.getOrCreateModuleAccount(ctx, name);
+  }
 }
 
 export function exportAuthGenesis(ctx: Context, keeper: AuthKeeper): AuthGenesis {

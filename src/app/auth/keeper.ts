@@ -157,6 +157,28 @@ export class AuthKeeper {
     return acc;
   }
 
+  /** The address holding account number `n` (the `0x03` index), if any. */
+  addressByNumber(ctx: Context, n: bigint): Uint8Array | undefined {
+    return ctx.kv(AUTH_STORE).get(accountNumberKey(n));
+  }
+
+  /**
+   * The module account `name` as `GetModuleAccount` returns it, without writing: the stored one, or a
+   * fresh one with account number `nextNumber` (what upstream creates, in a query's throwaway branch,
+   * for a module account not created yet). Undefined for a name that is not a module of this chain.
+   */
+  viewModuleAccount(ctx: Context, name: string, nextNumber: bigint): Account | undefined {
+    const address = this.moduleAddresses.get(name);
+    if (address === undefined) return undefined;
+    const existing = this.getAccount(ctx, address);
+    if (existing !== undefined) {
+      if (existing.module === undefined) throw new InvariantError(`account of module ${name} is not a module account`);
+      return existing;
+    }
+    const permissions = this.modulePermissions[name] ?? [];
+    return { address, pubKey: undefined, accountNumber: nextNumber, sequence: 0n, module: { name, permissions } };
+  }
+
   /** Every account in address order. */
   *accounts(ctx: Context): IterableIterator<Account> {
     for (const [, value] of ctx.kv(AUTH_STORE).iterator(ACCOUNT_PREFIX, prefixEnd(ACCOUNT_PREFIX))) {

@@ -111,8 +111,9 @@ export class RegistrationKeeper {
   /**
    * Verifies `certificate` (the evidence envelope) at the block time against the params' policy,
    * refusing a nonce seen before; then asks the enclave for the encrypted seeds and stores the node.
-   * Failures: register 2 with `ATTEST_<code>: <reason>` in the log (host check or the enclave's own),
-   * register 3 when the enclave refuses for another coded reason.
+   * Failures: register 2 with `ATTEST_<code>: <reason>` in the log (host check or the enclave's own)
+   * or `<enclave code>: <reason>` when the enclave refuses for another coded reason (as upstream, which
+   * wraps every enclave failure in `ErrAuthenticateFailed`).
    */
   registerNode(ctx: Context, certificate: Uint8Array): Registration {
     const enclave = this.enclave;
@@ -136,7 +137,7 @@ export class RegistrationKeeper {
       if (e instanceof AttestError || (isCodedError(e) && e.code.startsWith("ATTEST_"))) {
         throw RegistrationErrors.AuthenticateFailed.wrap(`${e.code}: enclave: ${e.message}`);
       }
-      if (e instanceof EnclaveCallError) throw RegistrationErrors.SeedEncryptionFailed.wrap(`${e.code}: ${e.message}`);
+      if (e instanceof EnclaveCallError) throw RegistrationErrors.AuthenticateFailed.wrap(`${e.code}: ${e.message}`);
       throw e;
     }
     if (encryptedSeeds.length === 0 || encryptedSeeds.length % 48 !== 0) {

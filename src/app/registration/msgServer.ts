@@ -3,7 +3,7 @@
  * - sender 20 or 32 bytes (sdk 7), certificate non-empty (sdk 18
  *   `Authenticating certificate cannot be empty`) — both also checked before the ante handler;
  * - the evidence verified against the params' policy at the block time, nonce not seen before
- *   (register 2, log `ATTEST_<code>: <reason>: failed to authenticate node`);
+ *   (register 2, log `ATTEST_<code>: <reason>: Failed to authenticate node`);
  * - the enclave encrypts the seeds to the evidence's registration key (register 2 / 3 when it refuses);
  * - stored under `0x01 ‖ reg_pk`, the nonce under `0x05 ‖ nonce`; event
  *   `message{module, signer, encrypted_seed, node_id}`; response `{data: "S: <hex>", events: <json>}`.
