@@ -24,6 +24,18 @@ import { bankGenesisFromJson, bankGenesisToJson, exportBankGenesis, initBankGene
 import { bankMsgServices } from "./bank/msgServer.ts";
 import { bankQueryHandlers } from "./bank/queryServer.ts";
 import { BANK_STORE } from "./bank/keys.ts";
+import { ComputeKeeper } from "./compute/keeper.ts";
+import {
+  computeGenesisFromJson,
+  computeGenesisToJson,
+  exportComputeGenesis,
+  initComputeGenesis,
+} from "./compute/genesis.ts";
+import { computeMsgServices } from "./compute/msgServer.ts";
+import { computeQueryHandlers } from "./compute/queryServer.ts";
+import { COMPUTE_STORE } from "./compute/keys.ts";
+import { createTxInfo } from "./compute/txInfo.ts";
+import type { EnclaveForCompute } from "./compute/types.ts";
 import { RegistrationKeeper } from "./registration/keeper.ts";
 import {
   exportRegistrationGenesis,
@@ -47,7 +59,7 @@ import { decodeTx } from "./txDecode.ts";
 import type { MsgService } from "./types.ts";
 
 /** The module stores this app writes; the multistore must be opened with at least these. */
-export const APP_STORE_NAMES: readonly string[] = [AUTH_STORE, BANK_STORE, REGISTRATION_STORE];
+export const APP_STORE_NAMES: readonly string[] = [AUTH_STORE, BANK_STORE, COMPUTE_STORE, REGISTRATION_STORE];
 
 /** The dev chain's min gas price (a node option). */
 export const DEFAULT_MIN_GAS_PRICES: readonly DecCoin[] = [{ denom: "uscrt", amount: Dec.parse("0.0125") }];
@@ -73,6 +85,14 @@ export interface AppOptions {
    * `registerNode` ecall). Absent: `RaAuthenticate` is not routed (sdk 6); the queries still answer.
    */
   readonly registrationEnclave?: EnclaveForRegistration;
+  /**
+   * The enclave that runs contracts (`computeEnclaveFromClient` over the node's worker enclave).
+   * Absent: the compute messages are not routed (sdk 6); the metadata queries still answer, smart
+   * queries fail (sdk 6).
+   */
+  readonly enclave?: EnclaveForCompute;
+  /** SDK gas limit of a top-level smart query (node option; default 10,000,000). */
+  readonly contractQueryGasLimit?: number;
 }
 
 export interface GenesisDoc {
@@ -81,7 +101,7 @@ export interface GenesisDoc {
   readonly initialHeight?: number;
   /** Genesis time, nanoseconds since the epoch. */
   readonly timeNanos?: bigint;
-  /** `app_state` JSON: `{auth, bank, register}` (auth and bank in upstream's shape). */
+  /** `app_state` JSON: `{auth, bank, compute, register}` (auth and bank in upstream's shape). */
   readonly appState: unknown;
 }
 
@@ -103,6 +123,11 @@ export interface FinalizeBlockRequest {
   readonly timeNanos: bigint;
   readonly chainId?: string;
   readonly txs: readonly Uint8Array[];
+  /**
+   * The block's random (crypto.md §9, 32 bytes), from which the enclave derives `env.block.random`
+   * for contracts that export `requires_random`. Absent: those contracts see none.
+   */
+  readonly random?: Uint8Array;
 }
 
 export interface FinalizeBlockResponse {
@@ -167,6 +192,7 @@ export class SecretApp {
   readonly auth: AuthKeeper;
   readonly bank: BankKeeper;
   readonly registration: RegistrationKeeper;
+  readonly compute: ComputeKeeper;
   private readonly services = new Map<string, MsgService>();
   private readonly queries = new Map<string, QueryHandler>();
   private readonly store: CommitMultiStore;
@@ -189,7 +215,16 @@ export class SecretApp {
       blocked.map((m) => this.auth.moduleAddress(m)),
     );
     this.registration = new RegistrationKeeper(options.registrationEnclave);
+    this.compute = new ComputeKeeper(
+      this.auth,
+      this.bank,
+      options.enclave,
+      options.contractQueryGasLimit === undefined ? {} : { queryGasLimit: options.contractQueryGasLimit },
+    );
     for (const s of bankMsgServices(this.bank)) this.services.set(s.typeUrl, s);
+    if (options.enclave !== undefined) {
+      for (const s of computeMsgServices(this.compute)) this.services.set(s.typeUrl, s);
+    }
     if (options.registrationEnclave !== undefined) {
       for (const s of registrationMsgServices(this.registration)) this.services.set(s.typeUrl, s);
     }
@@ -197,6 +232,7 @@ export class SecretApp {
       ...authQueryHandlers(this.auth),
       ...bankQueryHandlers(this.bank),
       ...registrationQueryHandlers(this.registration),
+      ...computeQueryHandlers(this.compute),
     })) {
       this.queries.set(path, h);
     }
@@ -237,6 +273,7 @@ export class SecretApp {
     const authGenesis = authGenesisFromJson(appState.auth);
     const bankGenesis = bankGenesisFromJson(appState.bank);
     const registrationGenesis = registrationGenesisFromJson(appState.register);
+    const computeGenesis = computeGenesisFromJson(appState.compute);
     const initialHeight = genesis.initialHeight ?? 1;
     this.chainId = genesis.chainId;
     const header: BlockHeader = {
@@ -249,18 +286,20 @@ export class SecretApp {
     initAuthGenesis(ctx, this.auth, authGenesis);
     initBankGenesis(ctx, this.bank, bankGenesis);
     if (registrationGenesis !== undefined) initRegistrationGenesis(ctx, this.registration, registrationGenesis);
+    initComputeGenesis(ctx, this.compute, computeGenesis);
     branch.write();
     this.lastHeader = header;
     this.checkState = this.store.branch();
   }
 
   /**
-   * The state as genesis JSON (`{auth, bank, register}`; `register` only when genesis had it), read
-   * from the latest committed version.
+   * The state as genesis JSON (`{auth, bank, compute, register}`; `register` only when genesis had it),
+   * read from the latest committed version.
    */
   exportGenesis(): {
     auth: Record<string, unknown>;
     bank: Record<string, unknown>;
+    compute: Record<string, unknown>;
     register?: Record<string, unknown>;
   } {
     const ctx = this.queryContext(0);
@@ -268,6 +307,7 @@ export class SecretApp {
     return {
       auth: authGenesisToJson(exportAuthGenesis(ctx, this.auth)),
       bank: bankGenesisToJson(exportBankGenesis(ctx, this.bank)),
+      compute: computeGenesisToJson(exportComputeGenesis(ctx, this.compute)),
       ...(registration === undefined ? {} : { register: registrationGenesisToJson(registration) }),
     };
   }
@@ -290,11 +330,15 @@ export class SecretApp {
     if (chainId === undefined) throw new InvariantError("no chain id: run initChain or pass it");
     if (this.chainId !== undefined && chainId !== this.chainId) throw new InvariantError(`block of chain ${chainId}`);
     this.chainId = chainId;
+    if (req.random !== undefined && req.random.length !== 32) {
+      throw new InvariantError(`block random of ${req.random.length} bytes, expected 32`);
+    }
     const header: BlockHeader = { height: req.height, timeNanos: req.timeNanos, chainId };
     const state = this.store.branch();
     this.deliver = { header, state };
-    const txResults = req.txs.map((tx) => {
-      const { msgResponses: _unused, ...result } = this.runTx("deliver", tx, state, header);
+    this.compute.blockRandom = req.random;
+    const txResults = req.txs.map((tx, index) => {
+      const { msgResponses: _unused, ...result } = this.runTx("deliver", tx, state, header, index);
       return result;
     });
     return { txResults, events: [] };
@@ -379,7 +423,13 @@ export class SecretApp {
     return new Context(header, "check", store, new InfiniteGasMeter());
   }
 
-  private runTx(mode: ExecMode, txBytes: Uint8Array, parent: MultiStore, header: BlockHeader): SimulateResponse {
+  private runTx(
+    mode: ExecMode,
+    txBytes: Uint8Array,
+    parent: MultiStore,
+    header: BlockHeader,
+    txIndex = 0,
+  ): SimulateResponse {
     let tx;
     try {
       tx = decodeTx(txBytes, this.services);
@@ -418,6 +468,25 @@ export class SecretApp {
     const msgState = parent.branch();
     const events: AppEvent[] = [...anteEvents];
     const msgResponses: Any[] = [];
+    this.compute.tx = createTxInfo(tx, txIndex, new Context(header, mode, msgState, new InfiniteGasMeter()), this.auth);
+    try {
+      return this.runMsgs(tx, mode, header, msgState, meter, gasWanted, anteEvents, events, msgResponses);
+    } finally {
+      this.compute.tx = undefined;
+    }
+  }
+
+  private runMsgs(
+    tx: ReturnType<typeof decodeTx>,
+    mode: ExecMode,
+    header: BlockHeader,
+    msgState: BranchMultiStore,
+    meter: AppGasMeter,
+    gasWanted: bigint,
+    anteEvents: readonly AppEvent[],
+    events: AppEvent[],
+    msgResponses: Any[],
+  ): SimulateResponse {
     for (let i = 0; i < tx.msgs.length; i++) {
       const m = tx.msgs[i]!;
       const ctx = new Context(header, mode, msgState, meter);

@@ -9,7 +9,7 @@
 import { EnclaveApiError } from "./errors.ts";
 import { decodeValue, encodeValue, encodeWithHeader, Reader, Writer, w, type Infer, type Schema } from "./wire.ts";
 
-export const ENCLAVE_PROTOCOL_VERSION = 3;
+export const ENCLAVE_PROTOCOL_VERSION = 4;
 
 const key32 = w.bytes(32);
 const publicKeys = { nodeExchKey: key32, ioExchKey: key32 } as const;
@@ -209,6 +209,15 @@ export const ECALLS = {
       blockRandom: w.optional(w.bytes(32)),
       callCounter,
     }),
+    response: contractOutcome,
+  },
+  /**
+   * Update-admin / clear-admin (`newAdmin` empty): verifies the signed message (or callback signature)
+   * and the current admin proof, and answers the new admin's proof in `adminProof`. No wasm runs.
+   */
+  contractUpdateAdmin: {
+    id: 17,
+    request: w.struct({ ...signedCall, contractKey, adminProof: w.bytes(), newAdmin: w.bytes() }),
     response: contractOutcome,
   },
 } as const satisfies Record<string, CallDefinition>;

@@ -103,7 +103,11 @@ export function createContractEcalls(keychain: () => KeyChain) {
     return engine;
   };
   const signed = (
-    req: EcallRequest<"contractExecute"> | EcallRequest<"contractInstantiate"> | EcallRequest<"contractMigrate">,
+    req:
+      | EcallRequest<"contractExecute">
+      | EcallRequest<"contractInstantiate">
+      | EcallRequest<"contractMigrate">
+      | EcallRequest<"contractUpdateAdmin">,
   ) => ({
     code: req.code,
     block: req.block,
@@ -133,6 +137,13 @@ export function createContractEcalls(keychain: () => KeyChain) {
       return result.ok
         ? toOutcome(result, { contractKey: result.newContractKey, newContractKeyProof: result.newContractKeyProof })
         : toOutcome(result);
+    },
+    contractUpdateAdmin: (req: EcallRequest<"contractUpdateAdmin">, ctx: EcallContext): Outcome => {
+      const result = current().updateAdmin(
+        { ...signed(req), contractKey: req.contractKey, adminProof: req.adminProof, newAdmin: req.newAdmin },
+        ocallHost(ctx),
+      );
+      return result.ok ? toOutcome(result, { adminProof: result.adminProof }) : toOutcome(result);
     },
     contractReply: (req: EcallRequest<"contractReply">, ctx: EcallContext): Outcome =>
       toOutcome(

@@ -165,6 +165,15 @@ export interface MigrateCall extends SignedCall {
   readonly adminProof: Uint8Array;
 }
 
+/** Update-admin / clear-admin (`newAdmin` empty); `msg` is empty (admin messages carry no input). */
+export interface UpdateAdminCall extends SignedCall {
+  readonly contractKey: EnvContractKey;
+  /** The contract's admin proof as stored (§7.5), for the current admin (the sender). */
+  readonly adminProof: Uint8Array;
+  /** Canonical new admin, or empty to clear. */
+  readonly newAdmin: Uint8Array;
+}
+
 /**
  * A v1 `reply` to the calling contract after one of its sub-messages ran (contract-abi.md §8.3,
  * crypto.md §5.6). `code`, `contract` and `contractKey` are the caller's (the contract being replied to).
@@ -225,6 +234,11 @@ export interface CallSuccess {
 
 export interface InstantiateSuccess extends CallSuccess {
   readonly contractKey: Uint8Array;
+  readonly adminProof: Uint8Array;
+}
+
+export interface UpdateAdminSuccess extends CallSuccess {
+  /** The new admin's proof (§7.5). */
   readonly adminProof: Uint8Array;
 }
 
@@ -507,6 +521,47 @@ export class ContractEngine {
       );
       if (!result.ok) return result;
       return { ...result, newContractKey: migrated.newContractKey, newContractKeyProof: migrated.proof };
+    });
+  }
+
+  /**
+   * Update-admin / clear-admin (upstream `update_admin`): the contract key and the current admin's
+   * proof must validate, the signed tx must carry exactly this message (or a callback signature must
+   * cover the empty input); the answer is the proof for the new admin. No wasm runs, no counter moves.
+   */
+  updateAdmin(call: UpdateAdminCall, _host: ContractHost): UpdateAdminSuccess | CallFailure {
+    const codeHash = this.#codeHash(call.code);
+    return this.#guard(call.callCounter, () => {
+      this.#validateContractKey(call.contractKey, codeHash, call.contract);
+      const ogKey = call.contractKey.ogContractKey;
+      validateAdminProof(this.keys, call.sender, ogKey, call.adminProof);
+      verifyCall(
+        call.sigInfo,
+        {
+          kind: call.newAdmin.length === 0 ? "clearAdmin" : "updateAdmin",
+          sender: call.sender,
+          contractAddress: encodeAddress(call.contract),
+          secretMessage: { nonce: EMPTY, clientPublicKey: EMPTY, msg: EMPTY },
+          sentFunds: [],
+          admin: call.sender,
+          newAdmin: call.newAdmin,
+        },
+        this.keys.callbackSecret,
+      );
+      const noGas = { limit: 0n, remaining: 0n, exhausted: 0n, external: 0n, pseudoCharged: 0n, pseudoRefund: 0n };
+      return {
+        ok: true,
+        apiVersion: "v1",
+        data: null,
+        attributes: [],
+        events: [],
+        messagesJson: "[]",
+        reply: null,
+        gas: { ...noGas, reported: 0n, sdkCharge: 0n },
+        queryGas: 0n,
+        callCounter: call.callCounter,
+        adminProof: createAdminProof(this.keys, call.newAdmin, ogKey),
+      };
     });
   }
 
@@ -794,7 +849,11 @@ export class ContractEngine {
             attributes: encryptAttributes(input.txKey, e.attributes, { allPlaintext: !encrypt }),
           }))
         : [];
-    const messagesJson = this.#encryptMessages(rawOutput, output.kind, toHex(codeHash), input, replyParams);
+    // No messages: the re-parse of the raw output below would only produce "[]".
+    const messagesJson =
+      output.messages.length === 0
+        ? "[]"
+        : this.#encryptMessages(rawOutput, output.kind, toHex(codeHash), input, replyParams);
     const reply =
       replyParams.length === 0
         ? null

@@ -1,0 +1,54 @@
+/**
+ * The tx behind the current compute messages, as the enclave needs it to re-verify the signer
+ * (crypto.md §6.2, upstream `GetTxInfo`): the tx bytes, and per signer the sign bytes of its sign mode,
+ * its public key (`Any` bytes) and signature, rebuilt from the decoded tx and the signer's account.
+ */
+import { SignMode, encodeAny, encodeSignDoc } from "../../codec/tx.ts";
+import { sha256 } from "../../crypto/index.ts";
+import { bytesEqual } from "../../primitives/bytes.ts";
+import { toHex } from "../../primitives/hex.ts";
+import type { Context } from "../context.ts";
+import { signBytesAminoJson, signBytesEip191 } from "../signing.ts";
+import type { DecodedTx } from "../txDecode.ts";
+import type { AuthForCompute, ComputeTxInfo, SignerInfoForEnclave } from "./types.ts";
+
+/** `ctx` reads the signers' accounts (any gas meter; the reads are not charged to the tx). */
+export function createTxInfo(tx: DecodedTx, index: number, ctx: Context, auth: AuthForCompute): ComputeTxInfo {
+  let hash: string | undefined;
+  return {
+    bytes: tx.bytes,
+    index,
+    get hash(): string {
+      return (hash ??= toHex(sha256(tx.bytes)).toUpperCase());
+    },
+    signInfo: (signer: Uint8Array): SignerInfoForEnclave | undefined => {
+      const i = tx.signers.findIndex((s) => bytesEqual(s, signer));
+      const info = tx.authInfo.signerInfos[i];
+      const signature = tx.raw.signatures[i];
+      if (i < 0 || info === undefined || signature === undefined) return undefined;
+      const account = auth.getAccount(ctx, signer);
+      const publicKey = info.publicKey ?? account?.pubKey;
+      const mode = info.modeInfo?.kind === "single" ? info.modeInfo.mode : SignMode.UNSPECIFIED;
+      const accountNumber = ctx.height === 0 ? 0n : (account?.accountNumber ?? 0n);
+      let signBytes: Uint8Array | undefined;
+      if (mode === SignMode.DIRECT) {
+        signBytes = encodeSignDoc({
+          bodyBytes: tx.raw.bodyBytes,
+          authInfoBytes: tx.raw.authInfoBytes,
+          chainId: ctx.chainId,
+          accountNumber,
+        });
+      } else if (mode === SignMode.LEGACY_AMINO_JSON) {
+        signBytes = signBytesAminoJson(tx, ctx.chainId, accountNumber, info.sequence);
+      } else if (mode === SignMode.EIP_191) {
+        signBytes = signBytesEip191(tx, ctx.chainId, accountNumber, info.sequence);
+      }
+      return {
+        signBytes: signBytes ?? new Uint8Array(0),
+        signMode: mode,
+        publicKey: publicKey === undefined ? new Uint8Array(0) : encodeAny(publicKey),
+        signature,
+      };
+    },
+  };
+}
