@@ -33,6 +33,7 @@ const LAYERS = {
     "mempool",
     "p2p",
     "api",
+    "client",
   ],
   cli: ["node", "api", "client", "codec", "crypto", "primitives"],
 };

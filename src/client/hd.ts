@@ -6,8 +6,8 @@
 import { HDKey } from "@scure/bip32";
 import { generateMnemonic, mnemonicToSeedSync, validateMnemonic } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
-import { CryptoError } from "./errors.ts";
-import { ripemd160, sha256 } from "./hash.ts";
+import { CryptoError } from "../crypto/errors.ts";
+import { ripemd160, sha256 } from "../crypto/hash.ts";
 
 export const SECRET_COIN_TYPE = 529;
 

@@ -14,5 +14,3 @@ export {
   secp256k1VerifySha256,
 } from "./secp256k1.ts";
 export { randomBytes } from "./random.ts";
-export { SECRET_COIN_TYPE, hdPath, isValidMnemonic, keyFromMnemonic, newMnemonic } from "./hd.ts";
-export type { HdKey, HdPath } from "./hd.ts";

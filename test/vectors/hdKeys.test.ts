@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { hdPath, isValidMnemonic, keyFromMnemonic, newMnemonic } from "../../src/crypto/index.ts";
+import { hdPath, isValidMnemonic, keyFromMnemonic, newMnemonic } from "../../src/client/hd.ts";
 import { encodeAddress } from "../../src/primitives/bech32.ts";
 import { toHex } from "../../src/primitives/hex.ts";
 
