@@ -3,9 +3,11 @@
  * measured in the same run. `npm run bench -- crypto` runs only the named suites.
  */
 import { appBenchmarks } from "./app.ts";
+import { computeBenchmarks } from "./appCompute.ts";
 import { cryptoBenchmarks } from "./crypto.ts";
 import { enclaveBenchmarks } from "./enclave.ts";
 import { envelopeBenchmarks } from "./envelope.ts";
+import { nodeBenchmarks } from "./node.ts";
 import { type BenchRow, renderTable } from "./harness.ts";
 import { primitivesBenchmarks } from "./primitives.ts";
 import { storeBenchmarks } from "./store.ts";
@@ -18,7 +20,9 @@ const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   enclave: enclaveBenchmarks,
   store: storeBenchmarks,
   app: appBenchmarks,
+  compute: computeBenchmarks,
   vm: vmBenchmarks,
+  node: nodeBenchmarks,
 };
 
 const wanted = process.argv.slice(2);

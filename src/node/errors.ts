@@ -1,0 +1,21 @@
+import { CodedError } from "../primitives/errors.ts";
+
+export type NodeErrorCode =
+  /** `init` on a home that already has a genesis. */
+  | "NODE_HOME_EXISTS"
+  /** `start` on a folder without a config or genesis. */
+  | "NODE_HOME_MISSING"
+  /** A file of the home is not what it should be (bad JSON, wrong key size, unknown field). */
+  | "NODE_HOME_INVALID"
+  /** The app and the block store disagree in a way recovery cannot repair. */
+  | "NODE_STORE_MISMATCH"
+  /** A broken invariant while running: the node halts rather than sign on. */
+  | "NODE_HALTED"
+  | "NODE_CLOSED"
+  /** A contract or registration call before the enclave worker has loaded its keys. */
+  | "NODE_ENCLAVE_NOT_READY"
+  | "NODE_INVALID_OPTIONS";
+
+export class NodeError extends CodedError<NodeErrorCode> {
+  override readonly name = "NodeError";
+}

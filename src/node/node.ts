@@ -1,0 +1,869 @@
+/**
+ * The composition root of a running node: the home's keys and genesis, the app on its LMDB store, the
+ * enclave worker, the block store, the mempool, and the consensus driver with its WAL, wired together.
+ *
+ * One height, as a single validator runs it:
+ *
+ * ```
+ * mempool has txs (or create_empty_blocks / the empty-block interval)
+ *   └► driver.handle(startHeight h) ─► requestBlock ─► buildBlock (reap, header) ─► blockCreated
+ *        ─► sign proposal, prevote, precommit (privval; WAL fsynced before each) ─► decide
+ *   └► executeDecided: app.finalizeBlock ─► blockStore.saveBlock (block + results, one transaction)
+ *        ─► app.commit ─► mempool.update (re-check) ─► publish NewBlock/Tx
+ *   └► (WAL past its size bound: privval state saved, WAL started over) ─► wait for the next txs
+ * ```
+ *
+ * Recovery on start: the app and the block store must agree on the last height; when the block store
+ * is one ahead (a crash between saving a block and the app's commit) the block is executed again. Then
+ * the WAL (only the current height's events) is replayed through `recoverDriver`, which re-issues what
+ * was pending — including a decision not yet executed.
+ *
+ * Peers plug in through `NodeNetwork` (votes and proposals out; their messages in through
+ * `handleConsensusEvent`); without one, the node is a single validator.
+ */
+import { existsSync, mkdirSync, truncateSync } from "node:fs";
+import type { BlockRecord, BlockResultsRecord, IndexedTx, NodeEvent } from "../api/backend.ts";
+import {
+  APP_STORE_NAMES,
+  computeEnclaveFromClient,
+  DEFAULT_MIN_GAS_PRICES,
+  InvariantError,
+  SecretApp,
+  type DecCoin,
+  type TxResult,
+} from "../app/index.ts";
+import { decodeAuthInfo, decodeTxRaw } from "../codec/tx.ts";
+import {
+  blockIdsEqual,
+  NIL_BLOCK_ID,
+  type BlockId,
+  type Commit,
+  type Proposal,
+  type Timestamp,
+  type Vote,
+} from "../codec/consensus.ts";
+import {
+  commitHash,
+  createConsensusState,
+  createPrivValidator,
+  createValidatorSet,
+  nextHeightValidatorSet,
+  validatorSetHash,
+  type ConsensusConfig,
+  type ConsensusEffect,
+  type ConsensusEvent,
+  type ValidatorSet,
+} from "../consensus/index.ts";
+import { recoverDriver, type ConsensusDriver, type DriverIo, type WalSink } from "../consensus/driver/driver.ts";
+import { openFileWal, type FileWal } from "../consensus/driver/fileWal.ts";
+import { sha256 } from "../crypto/index.ts";
+import type { EnclaveClient, WorkerEnclave } from "../enclave-api/index.ts";
+import { Mempool, type CheckOutcome } from "../mempool/index.ts";
+import { Dec } from "../primitives/amount.ts";
+import { bytesEqual } from "../primitives/bytes.ts";
+import { toHex } from "../primitives/hex.ts";
+import { silentLogger, type Logger } from "../primitives/observability.ts";
+import { openDatabase, openMultiStore } from "../store/index.ts";
+import {
+  BLOCK_PROTOCOL,
+  blockIdOf,
+  consensusParamsHash,
+  dataHash,
+  decodeBlock,
+  emptyCommit,
+  encodeBlock,
+  resultsHash,
+  type Block,
+} from "./blockCodec.ts";
+import { BlockStore } from "./blockStore.ts";
+import { checkCode } from "./compute.ts";
+import { NodeError } from "./errors.ts";
+import { parseGenesis, type Genesis } from "./genesis.ts";
+import {
+  homePaths,
+  loadConfig,
+  loadNodeKey,
+  loadPrivValidatorKey,
+  loadPrivValidatorState,
+  readJsonFile,
+  savePrivValidatorState,
+  type HomePaths,
+  type NodeConfig,
+} from "./home.ts";
+import { startEnclave } from "./enclave.ts";
+
+export const NODE_VERSION = "0.1.0";
+/** The CometBFT version this node speaks (clients pick their RPC dialect from it). */
+export const COMETBFT_VERSION = "0.38.17";
+
+/** Where a multi-validator network plugs in (src/p2p); absent for a single validator. */
+export interface NodeNetwork {
+  broadcastVote(vote: Vote): void;
+  broadcastProposal(proposal: Proposal, block: Uint8Array): void;
+  broadcastTx?(tx: Uint8Array): void;
+}
+
+export interface NodeOptions {
+  readonly home: string;
+  /** Overrides of config/config.json. */
+  readonly config?: Partial<NodeConfig>;
+  readonly logger?: Logger;
+  /** Wall clock in ms (tests may pass a fake one). */
+  readonly nowMs?: () => number;
+  readonly network?: NodeNetwork;
+  /**
+   * Start the enclave worker (default true), or an enclave the caller already started from this home
+   * (so that its start-up overlaps module loading). `false`: none; registration txs are not routed.
+   */
+  readonly enclave?: boolean | Promise<WorkerEnclave>;
+  /**
+   * Fault injection for crash tests, called at each step of executing a decided block: `decided`
+   * (nothing saved yet), `blockSaved` (block and results saved, before the app's commit). A throw
+   * halts the node there, as a crash would.
+   */
+  readonly faultPoint?: (point: "decided" | "blockSaved", height: number) => void;
+}
+
+/** Loads the sealed network keys of a started enclave; a clear error when it cannot. */
+function loadSealedKeys(enclave: WorkerEnclave, home: string): void {
+  const status = enclave.call("getStatus", {});
+  if (!status.hasSealedKeychain) {
+    throw new NodeError(
+      "NODE_HOME_INVALID",
+      `the enclave in ${home} has no sealed keys (was the home made by 'scrt init'?)`,
+    );
+  }
+  try {
+    enclave.call("load", {});
+  } catch (e) {
+    throw new NodeError(
+      "NODE_HOME_INVALID",
+      `the enclave could not load its sealed keys: ${(e as Error).message} (a changed enclave build cannot open another build's seal; 'scrt dev --reset' starts over)`,
+    );
+  }
+}
+
+/** Priority scale: fee per gas × 10^6 (integer). */
+const PRIORITY_SCALE = 1_000_000n;
+
+/** A WAL sink whose file starts over at every new height (after the privval state is saved). */
+class HeightWal implements WalSink {
+  private file: FileWal;
+  readonly records: readonly Uint8Array[];
+  /** Bytes in the file (what was there on open plus what was appended). */
+  size: number;
+
+  constructor(private readonly path: string) {
+    const opened = openFileWal(path);
+    this.file = opened.wal;
+    this.records = opened.records;
+    this.size = opened.records.reduce((n, r) => n + r.length + 8, 0);
+  }
+
+  append(record: Uint8Array): void {
+    this.file.append(record);
+    this.size += record.length;
+  }
+
+  sync(): void {
+    this.file.sync();
+  }
+
+  /** Empties the file (durably). */
+  reset(): void {
+    this.file.close();
+    truncateSync(this.path, 0);
+    this.file = openFileWal(this.path).wal;
+    this.file.sync();
+    this.size = 0;
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
+
+function parseMinGasPrices(text: string): DecCoin[] {
+  if (text.trim() === "") return [];
+  return text.split(",").map((part) => {
+    const m = /^\s*(\d+(?:\.\d+)?)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})\s*$/.exec(part);
+    if (m === null) throw new NodeError("NODE_INVALID_OPTIONS", `bad min gas price '${part}'`);
+    return { denom: m[2]!, amount: Dec.parse(m[1]!) };
+  });
+}
+
+const nanosOf = (t: Timestamp): bigint => t.seconds * 1_000_000_000n + BigInt(t.nanos);
+const timestampOf = (nanos: bigint): Timestamp => ({
+  seconds: nanos / 1_000_000_000n,
+  nanos: Number(nanos % 1_000_000_000n),
+});
+
+export class Node {
+  readonly paths: HomePaths;
+  readonly config: NodeConfig;
+  readonly genesis: Genesis;
+  readonly app: SecretApp;
+  readonly blockStore: BlockStore;
+  readonly mempool: Mempool<TxResult>;
+  readonly nodeId: string;
+  readonly validatorPubKey: Uint8Array;
+  readonly validatorAddress: Uint8Array;
+  readonly log: Logger;
+  readonly startedAtMs: number;
+  private readonly nowMs: () => number;
+  private readonly network: NodeNetwork | undefined;
+  private readonly wal: HeightWal;
+  private driver: ConsensusDriver | undefined;
+  private readonly pendingInputs: ConsensusEvent[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly listeners = new Set<(e: NodeEvent) => void>();
+  private readonly haltListeners = new Set<(e: Error) => void>();
+  private waitingForTxs: (() => void) | undefined;
+  private emptyBlockTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private haltError: Error | undefined;
+  private readonly genesisValidators: ValidatorSet;
+  private readonly consensusHash: Uint8Array;
+
+  private constructor(
+    o: NodeOptions,
+    parts: {
+      paths: HomePaths;
+      config: NodeConfig;
+      genesis: Genesis;
+      app: SecretApp;
+      blockStore: BlockStore;
+      nodeId: string;
+      pvSeed: Uint8Array;
+      log: Logger;
+    },
+  ) {
+    this.paths = parts.paths;
+    this.config = parts.config;
+    this.genesis = parts.genesis;
+    this.app = parts.app;
+    this.blockStore = parts.blockStore;
+    this.nodeId = parts.nodeId;
+    this.log = parts.log;
+    this.nowMs = o.nowMs ?? Date.now;
+    this.startedAtMs = this.nowMs();
+    this.network = o.network;
+    this.faultPoint = o.faultPoint;
+    const pv = createPrivValidator(parts.pvSeed, loadPrivValidatorState(parts.paths.privValidatorState));
+    this.validatorPubKey = pv.pubKey;
+    this.validatorAddress = pv.address;
+    this.genesisValidators = createValidatorSet(
+      parts.genesis.validators.map((v) => ({ pubKey: v.pubKey, votingPower: v.power })),
+    );
+    this.consensusHash = consensusParamsHash(parts.genesis.consensusParams);
+    this.mempool = new Mempool<TxResult>((tx) => this.checkForMempool(tx), sha256, {
+      maxTxs: parts.config.mempoolSize,
+      maxBytes: parts.config.mempoolMaxBytes,
+      maxTxBytes: parts.config.maxTxBytes,
+    });
+    mkdirSync(parts.paths.walDir, { recursive: true });
+    this.wal = new HeightWal(parts.paths.wal);
+    this.pvSeedForRecovery = parts.pvSeed;
+  }
+
+  private readonly pvSeedForRecovery: Uint8Array;
+  private readonly faultPoint: NodeOptions["faultPoint"];
+
+  /** Opens the home and starts producing blocks. */
+  static async start(o: NodeOptions): Promise<Node> {
+    const given = o.enclave instanceof Promise ? o.enclave : undefined;
+    try {
+      return await Node.open(o, given);
+    } catch (e) {
+      // An enclave the caller started is ours to close when the node does not start.
+      await (await given?.catch(() => undefined))?.close();
+      throw e;
+    }
+  }
+
+  private static async open(o: NodeOptions, given: Promise<WorkerEnclave> | undefined): Promise<Node> {
+    const paths = homePaths(o.home);
+    if (!existsSync(paths.genesis)) {
+      throw new NodeError("NODE_HOME_MISSING", `${paths.genesis} not found: run 'scrt init --home ${o.home}' first`);
+    }
+    const config: NodeConfig = { ...loadConfig(paths.config), ...o.config };
+    const log = o.logger ?? silentLogger;
+    const genesis = parseGenesis(readJsonFile(paths.genesis));
+    const pvKey = loadPrivValidatorKey(paths.privValidatorKey);
+    const nodeKey = loadNodeKey(paths.nodeKey);
+    // The enclave worker starts (≈ 0.4–0.6 s) while the stores open and the first (empty) blocks are
+    // made; contract and registration calls wait for it (a height with txs starts only once it is up).
+    const enclavePromise = given ?? (o.enclave === false ? undefined : startEnclave(o.home));
+    let app: SecretApp | undefined;
+    let blockStore: BlockStore | undefined;
+    const lazy: { current: WorkerEnclave | undefined } = { current: undefined };
+    const need = (): WorkerEnclave => {
+      if (lazy.current === undefined) throw new NodeError("NODE_ENCLAVE_NOT_READY", "the enclave is still starting");
+      return lazy.current;
+    };
+    try {
+      mkdirSync(paths.appDb, { recursive: true });
+      mkdirSync(paths.blockDb, { recursive: true });
+      const store = openMultiStore(openDatabase(paths.appDb), {
+        storeNames: APP_STORE_NAMES,
+        initialVersion: genesis.initialHeight,
+      });
+      blockStore = new BlockStore(openDatabase(paths.blockDb));
+      const lazyClient = {
+        call: ((name, request, ocalls) => need().call(name, request, ocalls)) as EnclaveClient["call"],
+      };
+      app = new SecretApp({
+        store,
+        chainId: genesis.chainId,
+        minGasPrices: config.minGasPrices === "" ? DEFAULT_MIN_GAS_PRICES : parseMinGasPrices(config.minGasPrices),
+        ...(genesis.consensusParams.maxBlockGas > 0n ? { maxBlockGas: genesis.consensusParams.maxBlockGas } : {}),
+        ...(enclavePromise === undefined
+          ? {}
+          : {
+              enclave: computeEnclaveFromClient(lazyClient, checkCode),
+              registrationEnclave: {
+                registerNode: (evidence: Uint8Array, blockTimeSeconds: bigint) =>
+                  need().call("registerNode", { evidence, blockTimeSeconds }).encryptedSeeds,
+              },
+            }),
+      });
+      const node = new Node(o, {
+        paths,
+        config,
+        genesis,
+        app,
+        blockStore,
+        nodeId: nodeKey.id,
+        pvSeed: pvKey.seed,
+        log,
+      });
+      node.enclavePromise = enclavePromise;
+      node.enclaveReady =
+        enclavePromise === undefined
+          ? Promise.resolve(undefined)
+          : enclavePromise.then(
+              (enclave) => {
+                try {
+                  loadSealedKeys(enclave, o.home);
+                } catch (err) {
+                  node.halt(err);
+                  return undefined;
+                }
+                lazy.current = enclave;
+                node.enclaveValue = enclave;
+                if (node.closed) void enclave.close();
+                return enclave;
+              },
+              (err: unknown) => {
+                node.halt(err);
+                return undefined;
+              },
+            );
+      node.recover();
+      return node;
+    } catch (err) {
+      await app?.close().catch(() => {});
+      await blockStore?.close().catch(() => {});
+      if (given === undefined) await (await enclavePromise?.catch(() => undefined))?.close();
+      throw err;
+    }
+  }
+
+  /** The enclave worker once it has loaded its sealed keys (undefined before, or without one). */
+  get enclave(): WorkerEnclave | undefined {
+    return this.enclaveValue;
+  }
+
+  /**
+   * Resolves when the enclave has loaded its sealed keys (undefined: no enclave, or it failed — the
+   * node halts then, with the reason).
+   */
+  enclaveReady: Promise<WorkerEnclave | undefined> = Promise.resolve(undefined);
+  private enclaveValue: WorkerEnclave | undefined;
+  private enclavePromise: Promise<WorkerEnclave> | undefined;
+
+  get chainId(): string {
+    return this.genesis.chainId;
+  }
+
+  /** The latest committed height (0 before the first block). */
+  get height(): number {
+    return this.app.lastHeight;
+  }
+
+  get halted(): Error | undefined {
+    return this.haltError;
+  }
+
+  /** Consensus state (read-only; for status and tests). */
+  get consensus(): ConsensusDriver | undefined {
+    return this.driver;
+  }
+
+  subscribe(listener: (e: NodeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onHalt(listener: (e: Error) => void): () => void {
+    this.haltListeners.add(listener);
+    return () => this.haltListeners.delete(listener);
+  }
+
+  /** Resolves once `height` is committed (rejects when the node halts or closes first, or after `timeoutMs`). */
+  waitForHeight(height: number, timeoutMs = 30_000): Promise<void> {
+    if (this.app.lastHeight >= height) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new NodeError("NODE_HALTED", `height ${height} not reached in ${timeoutMs} ms`));
+      }, timeoutMs);
+      const offBlock = this.subscribe((e) => {
+        if (e.type === "NewBlock" && Number(e.block.header.height) >= height) {
+          cleanup();
+          resolve();
+        }
+      });
+      const offHalt = this.onHalt((err) => {
+        cleanup();
+        reject(err);
+      });
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        offBlock();
+        offHalt();
+      };
+    });
+  }
+
+  /** The app's version string (ABCI info). */
+  readonly appVersion = NODE_VERSION;
+
+  /** Gossip an admitted tx (no-op without a network). */
+  broadcastTxToPeers(tx: Uint8Array): void {
+    this.network?.broadcastTx?.(tx);
+  }
+
+  /** A consensus message from a peer (for the p2p layer). */
+  handleConsensusEvent(event: ConsensusEvent): void {
+    this.deliver(event);
+  }
+
+  /** Validators used at `height` (stored per block; genesis set for the first). */
+  validatorsAt(height: number): ValidatorSet {
+    if (height <= this.genesis.initialHeight) return this.genesisValidators;
+    const stored = this.blockStore.validators(height);
+    if (stored !== undefined) return stored;
+    const prev = this.blockStore.validators(height - 1);
+    if (prev === undefined) throw new NodeError("NODE_HALTED", `no validator set stored for height ${height - 1}`);
+    return nextHeightValidatorSet(prev);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.driver !== undefined && this.haltError === undefined) {
+      try {
+        savePrivValidatorState(this.paths.privValidatorState, this.driver.privval.last);
+      } catch (e) {
+        this.log.warn("could not save the privval state", { error: (e as Error).message });
+      }
+    }
+    this.driver?.close();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.emptyBlockTimer !== undefined) clearTimeout(this.emptyBlockTimer);
+    this.waitingForTxs?.();
+    this.waitingForTxs = undefined;
+    try {
+      this.wal.close();
+    } catch {
+      // already closed
+    }
+    await this.app.close();
+    await this.blockStore.close();
+    await (await this.enclavePromise?.catch(() => undefined))?.close();
+    this.log.info("node stopped");
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Mempool admission
+
+  private checkForMempool(tx: Uint8Array): CheckOutcome<TxResult> {
+    const result = this.app.checkTx(tx);
+    let priority = 0n;
+    let sender = "";
+    if (result.code === 0) {
+      try {
+        const auth = decodeAuthInfo(decodeTxRaw(tx).authInfoBytes);
+        const fee = auth.fee;
+        const uscrt = fee?.amount.find((c) => c.denom === "uscrt");
+        if (fee !== undefined && uscrt !== undefined && fee.gasLimit > 0n) {
+          priority = (BigInt(uscrt.amount) * PRIORITY_SCALE) / fee.gasLimit;
+        }
+        const pk = auth.signerInfos[0]?.publicKey;
+        if (pk !== undefined) sender = toHex(pk.value);
+      } catch {
+        // CheckTx passed, so the tx decodes; priority 0 otherwise
+      }
+    }
+    return { ok: result.code === 0, gasWanted: result.gasWanted, priority, sender, result };
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Recovery
+
+  private recover(): void {
+    const A = this.app.lastHeight;
+    const B = this.blockStore.height;
+    if (A === 0) {
+      this.app.initChain({
+        chainId: this.genesis.chainId,
+        initialHeight: this.genesis.initialHeight,
+        timeNanos: this.genesis.genesisTimeNanos,
+        appState: this.genesis.appState,
+      });
+    }
+    if (B === A + 1) {
+      const bytes = this.blockStore.blockBytes(B)!;
+      this.log.info("replaying the last block into the app", { height: B });
+      this.applyBlock(B, decodeBlock(bytes));
+    } else if (A === B) {
+      if (A > 0) this.blockStore.setLatestAppHash(A, this.app.lastAppHash);
+    } else {
+      throw new NodeError(
+        "NODE_STORE_MISMATCH",
+        `the app is at height ${A} and the block store at ${B}; only a block store one ahead can be repaired`,
+      );
+    }
+    const io = this.driverIo();
+    const privval = createPrivValidator(this.pvSeedForRecovery, loadPrivValidatorState(this.paths.privValidatorState));
+    const config: ConsensusConfig = {
+      chainId: this.genesis.chainId,
+      timeoutPropose: { baseMs: this.config.timeoutProposeMs, deltaMs: this.config.timeoutProposeDeltaMs },
+      timeoutPrevote: { baseMs: this.config.timeoutPrevoteMs, deltaMs: this.config.timeoutPrevoteDeltaMs },
+      timeoutPrecommit: { baseMs: this.config.timeoutPrecommitMs, deltaMs: this.config.timeoutPrecommitDeltaMs },
+    };
+    const initial = createConsensusState(config, privval.address);
+    this.decidedDuringResume = false;
+    this.driver = recoverDriver(initial, privval, this.wal.records, this.wal, io);
+    const walHeight = Number(this.driver.state.height);
+    this.log.info("node started", {
+      chain: this.chainId,
+      height: this.app.lastHeight,
+      walRecords: this.wal.records.length,
+      walHeight,
+    });
+    this.flushPending();
+    if (!this.decidedDuringResume && walHeight <= this.blockStore.height) {
+      this.scheduleHeight(this.blockStore.height + 1);
+    }
+  }
+
+  private decidedDuringResume = false;
+
+  // ------------------------------------------------------------------------------------------------
+  // Driver I/O
+
+  private deliver(event: ConsensusEvent): void {
+    if (this.closed || this.haltError !== undefined) return;
+    if (this.driver === undefined) {
+      this.pendingInputs.push(event);
+      return;
+    }
+    try {
+      this.driver.handle(event);
+    } catch (e) {
+      this.halt(e);
+    }
+  }
+
+  private flushPending(): void {
+    while (this.pendingInputs.length > 0) this.deliver(this.pendingInputs.shift()!);
+  }
+
+  private driverIo(): DriverIo {
+    return {
+      now: () => timestampOf(BigInt(this.nowMs()) * 1_000_000n),
+      broadcastVote: (vote) => this.network?.broadcastVote(vote),
+      broadcastProposal: (proposal, block) => this.network?.broadcastProposal(proposal, block),
+      scheduleTimeout: (e) => this.scheduleTimeout(e),
+      requestBlock: (e) => this.guard(() => this.buildBlock(Number(e.height), e.round)),
+      validateBlock: (e) => this.guard(() => this.validateBlock(e)),
+      decide: (e) => this.guard(() => this.executeDecided(e)),
+      evidence: (e) =>
+        this.log.warn("duplicate vote evidence", { validator: toHex(e.evidence.voteA.validatorAddress) }),
+      invalidInput: (reason) => this.log.debug("invalid consensus input", { reason }),
+    };
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.halt(e);
+    }
+  }
+
+  /** Stops the node's consensus for good (a broken invariant, an enclave that cannot load). */
+  halt(e: unknown): void {
+    if (this.haltError !== undefined) return;
+    const err = e instanceof Error ? e : new Error(String(e));
+    this.haltError = err;
+    this.log.error("node halted", { error: err.message, code: (err as { code?: string }).code ?? "" });
+    this.driver?.close();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const l of [...this.haltListeners]) l(err);
+  }
+
+  private scheduleTimeout(e: Extract<ConsensusEffect, { type: "scheduleTimeout" }>): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      const s = this.driver?.state;
+      // A timeout of a height already decided or left changes nothing: do not log it in the WAL.
+      if (s === undefined || s.height !== e.height || s.decision !== null) return;
+      this.deliver({ type: "timeout", kind: e.kind, height: e.height, round: e.round });
+    }, e.durationMs);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Heights
+
+  /** Starts `height` now, or when the mempool has txs (create_empty_blocks = false). */
+  private scheduleHeight(height: number): void {
+    if (this.closed || this.haltError !== undefined) return;
+    const start = (): void => {
+      if (this.emptyBlockTimer !== undefined) clearTimeout(this.emptyBlockTimer);
+      this.emptyBlockTimer = undefined;
+      this.waitingForTxs?.();
+      this.waitingForTxs = undefined;
+      const go = (): void => {
+        if (this.closed || this.haltError !== undefined) return;
+        if (this.driver !== undefined && this.driver.state.height >= BigInt(height)) return;
+        if (this.mempool.size > 0 && this.enclavePromise !== undefined && this.enclaveValue === undefined) {
+          void this.enclaveReady.then(go); // txs may call the enclave: wait until it is up
+          return;
+        }
+        this.deliver({ type: "startHeight", height: BigInt(height), validators: this.validatorsAt(height) });
+      };
+      // timeout_commit: txs arriving right after a commit are collected into the next block.
+      const wait = this.lastCommitAtMs + this.config.timeoutCommitMs - this.nowMs();
+      if (wait > 0) {
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          go();
+        }, wait);
+        this.timers.add(t);
+      } else {
+        setImmediate(go);
+      }
+    };
+    if (this.config.createEmptyBlocks || this.mempool.size > 0 || this.needProofBlock(height)) {
+      start();
+      return;
+    }
+    this.waitingForTxs = this.mempool.onTxAvailable(start);
+    if (this.config.emptyBlockIntervalMs > 0) {
+      this.emptyBlockTimer = setTimeout(start, this.config.emptyBlockIntervalMs);
+      this.emptyBlockTimer.unref();
+    }
+  }
+
+  /**
+   * CometBFT's `needProofBlock`: the initial block, and any block after one that changed the app hash,
+   * are made even without txs, so that a header carries every new app hash (and clients can query the
+   * genesis state at height 1).
+   */
+  private needProofBlock(height: number): boolean {
+    if (height <= this.genesis.initialHeight) return true;
+    const prevAppHash = this.blockStore.appHash(height - 1);
+    const prevHeader = this.blockStore.blockBytes(height - 1);
+    if (prevAppHash === undefined || prevHeader === undefined) return true;
+    return !bytesEqual(prevAppHash, decodeBlock(prevHeader).header.appHash);
+  }
+
+  private lastBlockTimeNanos(height: number): bigint {
+    if (height < this.genesis.initialHeight) return this.genesis.genesisTimeNanos;
+    const b = this.blockStore.blockBytes(height);
+    return b === undefined ? this.genesis.genesisTimeNanos : nanosOf(decodeBlock(b).header.time);
+  }
+
+  private buildBlock(height: number, round: number): void {
+    if (height !== this.app.lastHeight + 1 || height !== this.blockStore.height + 1) return;
+    const initial = height === this.genesis.initialHeight;
+    const prev = height - 1;
+    const lastBlockId: BlockId = initial ? NIL_BLOCK_ID : this.blockStore.blockId(prev)!;
+    const lastCommit: Commit = initial ? emptyCommit() : this.blockStore.seenCommit(prev)!;
+    const lastResults = initial ? [] : (this.blockStore.results(prev)?.txResults ?? []);
+    const prevTime = this.lastBlockTimeNanos(prev);
+    const nowNanos = BigInt(this.nowMs()) * 1_000_000n;
+    const timeNanos = initial
+      ? nowNanos > prevTime
+        ? nowNanos
+        : prevTime
+      : nowNanos > prevTime
+        ? nowNanos
+        : prevTime + 1_000_000n;
+    const params = this.genesis.consensusParams;
+    const enclaveStarting = this.enclavePromise !== undefined && this.enclaveValue === undefined;
+    const txs = enclaveStarting ? [] : this.mempool.reap(params.maxBlockBytes - 8192, params.maxBlockGas);
+    const validators = this.validatorsAt(height);
+    const header = {
+      version: { block: BLOCK_PROTOCOL, app: 0n },
+      chainId: this.chainId,
+      height: BigInt(height),
+      time: timestampOf(timeNanos),
+      lastBlockId,
+      lastCommitHash: commitHash(lastCommit),
+      dataHash: dataHash(txs),
+      validatorsHash: validatorSetHash(validators),
+      nextValidatorsHash: validatorSetHash(nextHeightValidatorSet(validators)),
+      consensusHash: this.consensusHash,
+      appHash: this.app.lastAppHash,
+      lastResultsHash: resultsHash(lastResults),
+      evidenceHash: dataHash([]), // no evidence: the empty Merkle root
+      proposerAddress: this.validatorAddress,
+    };
+    const block: Block = { header, txs, evidence: [], lastCommit };
+    const bytes = encodeBlock(block);
+    this.deliver({
+      type: "blockCreated",
+      height: BigInt(height),
+      round,
+      blockId: blockIdOf(header, bytes),
+      block: bytes,
+    });
+  }
+
+  /** The checks a proposal's block must pass before this node prevotes for it. */
+  private validateBlock(e: Extract<ConsensusEffect, { type: "validateBlock" }>): void {
+    let valid = false;
+    let reason = "";
+    try {
+      const height = Number(e.height);
+      const b = decodeBlock(e.block);
+      const h = b.header;
+      const initial = height === this.genesis.initialHeight;
+      const validators = this.validatorsAt(height);
+      const checks: [boolean, string][] = [
+        [bytesEqual(blockIdOf(h, e.block).hash, e.blockId.hash), "block id does not match the header"],
+        [bytesEqual(sha256(e.block), e.blockId.partSetHeader.hash) && e.blockId.partSetHeader.total === 1, "part set"],
+        [h.chainId === this.chainId, "chain id"],
+        [h.height === e.height && height === this.blockStore.height + 1, "height"],
+        [blockIdsEqual(h.lastBlockId, initial ? NIL_BLOCK_ID : this.blockStore.blockId(height - 1)!), "last block id"],
+        [bytesEqual(h.appHash, this.app.lastAppHash), "app hash"],
+        [bytesEqual(h.dataHash, dataHash(b.txs)), "data hash"],
+        [bytesEqual(h.validatorsHash, validatorSetHash(validators)), "validators hash"],
+        [bytesEqual(h.consensusHash, this.consensusHash), "consensus hash"],
+        [bytesEqual(h.lastCommitHash, commitHash(b.lastCommit)), "last commit hash"],
+        [nanosOf(h.time) > this.lastBlockTimeNanos(height - 1) || initial, "time not after the last block"],
+      ];
+      const failed = checks.find(([ok]) => !ok);
+      valid = failed === undefined;
+      if (failed !== undefined) reason = failed[1];
+    } catch (err) {
+      reason = (err as Error).message;
+    }
+    if (!valid) this.log.warn("invalid block proposed", { height: e.height, reason });
+    this.deliver({ type: "blockValidity", height: e.height, blockId: e.blockId, valid });
+  }
+
+  private executeDecided(e: Extract<ConsensusEffect, { type: "decide" }>): void {
+    this.decidedDuringResume = true;
+    const height = Number(e.height);
+    if (height <= this.blockStore.height && this.blockStore.appHash(height) !== undefined) {
+      // Executed before a restart: go on with the next height.
+      this.afterHeight(height, e.commit, []);
+      return;
+    }
+    if (height !== this.blockStore.height + 1 || height !== this.app.lastHeight + 1) {
+      throw new InvariantError(
+        `decided height ${height}, but the block store is at ${this.blockStore.height} and the app at ${this.app.lastHeight}`,
+      );
+    }
+    this.faultPoint?.("decided", height);
+    const block = decodeBlock(e.block);
+    const t0 = performance.now();
+    const fin = this.app.finalizeBlock({
+      height,
+      timeNanos: nanosOf(block.header.time),
+      chainId: this.chainId,
+      txs: block.txs,
+    });
+    const stored = { txResults: fin.txResults, finalizeBlockEvents: fin.events, validatorUpdates: [] };
+    this.blockStore.saveBlock(height, e.block, e.blockId, e.commit, this.validatorsAt(height), {
+      txs: block.txs,
+      results: stored,
+    });
+    this.faultPoint?.("blockSaved", height);
+    const { appHash } = this.app.commit();
+    this.blockStore.setLatestAppHash(height, appHash);
+    const results: BlockResultsRecord = { height, ...stored, appHash };
+    this.log.info("committed block", {
+      height,
+      txs: block.txs.length,
+      appHash: toHex(this.app.lastAppHash).slice(0, 16),
+      ms: Math.round((performance.now() - t0) * 10) / 10,
+    });
+    this.afterHeight(height, e.commit, block.txs);
+    this.publish(height, results);
+  }
+
+  /** Replay of a saved block the app has not committed: finalizeBlock → results saved → commit. */
+  private applyBlock(height: number, block: Block): BlockResultsRecord {
+    const fin = this.app.finalizeBlock({
+      height,
+      timeNanos: nanosOf(block.header.time),
+      chainId: this.chainId,
+      txs: block.txs,
+    });
+    const stored = { txResults: fin.txResults, finalizeBlockEvents: fin.events, validatorUpdates: [] };
+    this.blockStore.saveResults(height, block.txs, stored);
+    const { appHash } = this.app.commit();
+    this.blockStore.setLatestAppHash(height, appHash);
+    return { height, ...stored, appHash };
+  }
+
+  private afterHeight(height: number, _commit: Commit, included: readonly Uint8Array[]): void {
+    const r = this.mempool.update(included);
+    if (r.dropped > 0) this.log.debug("mempool re-check dropped txs", { dropped: r.dropped });
+    this.lastCommitAtMs = this.nowMs();
+    // At a height boundary, once the WAL has grown past the bound: keep the privval's last signature
+    // (durably), then start the WAL over. Recovery replays at most this much.
+    if (this.wal.size >= this.config.walRotateBytes) this.rotateWal();
+    this.scheduleHeight(height + 1);
+  }
+
+  private rotateWal(): void {
+    if (this.driver !== undefined) savePrivValidatorState(this.paths.privValidatorState, this.driver.privval.last);
+    this.wal.reset();
+  }
+
+  private lastCommitAtMs = 0;
+
+  private publish(height: number, results: BlockResultsRecord): void {
+    if (this.listeners.size === 0) return;
+    const block: BlockRecord | undefined = this.blockStore.block(height);
+    if (block === undefined) return;
+    const events: NodeEvent[] = [{ type: "NewBlock", block, results }];
+    block.txs.forEach((tx, index) => {
+      const result = results.txResults[index];
+      if (result !== undefined) {
+        const indexed: IndexedTx = { hash: sha256(tx), height, index, tx, result };
+        events.push({ type: "Tx", tx: indexed });
+      }
+    });
+    for (const ev of events) {
+      for (const l of [...this.listeners]) {
+        try {
+          l(ev);
+        } catch (err) {
+          this.log.warn("event listener failed", { error: (err as Error).message });
+        }
+      }
+    }
+  }
+}
