@@ -191,7 +191,7 @@ describe("secretjs against the dev chain", { timeout: 180_000 }, () => {
     it("migrates with the admin, and keeps the history", async () => {
       const wasm = readFileSync(join(ROOT, "contracts", "build", "counter.wasm"));
       const stored = ok(
-        await a.tx.compute.storeCode({ sender: a.address, wasm_byte_code: wasm, source: "", builder: "x" }, gas),
+        await a.tx.compute.storeCode({ sender: a.address, wasm_byte_code: wasm, source: "", builder: "" }, gas),
       );
       const newCodeId = logValue(stored, "message", "code_id");
       assert.notEqual(newCodeId, counterCodeId);
