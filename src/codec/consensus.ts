@@ -435,3 +435,16 @@ export function encodeSimpleValidatorEd25519(pubKey: Uint8Array, votingPower: bi
   const pk = new Writer().bytes(1, pubKey).finish();
   return new Writer().message(1, pk).int(2, votingPower).finish();
 }
+
+/** The fields of an `ExecTxResult` (`ResponseDeliverTx`) that CometBFT hashes into `LastResultsHash`. */
+export interface DeterministicTxResult {
+  readonly code: number;
+  readonly data: Uint8Array;
+  readonly gasWanted: bigint;
+  readonly gasUsed: bigint;
+}
+
+/** `deterministicExecTxResult` bytes: `ExecTxResult{1 code, 2 data, 5 gas_wanted, 6 gas_used}` (log, info, events, codespace dropped). */
+export function encodeDeterministicTxResult(r: DeterministicTxResult): Uint8Array {
+  return new Writer().int(1, r.code).bytes(2, r.data).int(5, r.gasWanted).int(6, r.gasUsed).finish();
+}

@@ -65,6 +65,18 @@ import {
 
 const STEP_ORDER: Readonly<Record<Step, number>> = { propose: 0, prevote: 1, precommit: 2, commit: 3 };
 
+/**
+ * Far-future rounds (above the current round + 1): each validator's votes are kept for at most this
+ * many distinct such rounds; a vote opening one more is refused (`invalidInput`). Rounds up to round + 1
+ * are always accepted. CometBFT bounds the same thing per peer (two catch-up rounds in its
+ * `HeightVoteSet`); bounding per signer needs no peer identity and caps what a Byzantine validator can
+ * make the node store at `2 × validators` rounds. f + 1 honest validators in a later round still open
+ * it, so the round skip (line 55) works. Proposals get the same bound per proposer (a proposer holds
+ * at most this many far-future rounds' proposals, each with its block); more are refused, and gossip
+ * re-sends them once the node has moved up.
+ */
+export const MAX_FAR_ROUNDS_PER_VALIDATOR = 2;
+
 /** The state of a node before its first height. */
 export function createConsensusState(config: ConsensusConfig, ownAddress: Uint8Array): ConsensusState {
   return {
@@ -386,6 +398,13 @@ function onProposal(d: Draft, p: Proposal, block: Uint8Array): void {
     second = true;
   }
   const proposer = proposerForRound(vals(d), p.round);
+  if (!second && p.round > d.s.round + 1) {
+    const mine = farProposalRounds(d.s, proposer.address);
+    if (mine.length >= MAX_FAR_ROUNDS_PER_VALIDATOR) {
+      invalid(d, `proposal ${p.height}/${p.round}: too many far-future rounds from its proposer`);
+      return;
+    }
+  }
   if (!ed25519Verify(p.signature, proposalSignBytes(d.s.config.chainId, p), proposer.pubKey)) {
     invalid(d, `proposal ${p.height}/${p.round}: bad signature or not from the round's proposer`);
     return;
@@ -427,6 +446,10 @@ function onVote(d: Draft, v: Vote): void {
   const heldConflict = heldSet?.conflicts[String(v.validatorIndex)];
   if (held !== null && held !== undefined && isSameVote(held, v)) return; // a re-gossiped copy: no need to verify
   if (heldConflict !== undefined && isSameVote(heldConflict, v)) return;
+  if (!admitsFarRound(d.s, v.validatorIndex, v.round)) {
+    invalid(d, `vote ${v.height}/${v.round} from index ${v.validatorIndex}: too many far-future rounds`);
+    return;
+  }
   if (!ed25519Verify(v.signature, voteSignBytes(d.s.config.chainId, v), val.pubKey)) {
     invalid(d, `vote ${v.height}/${v.round}/${v.type} from index ${v.validatorIndex}: bad signature`);
     return;
@@ -452,6 +475,34 @@ function onVote(d: Draft, v: Vote): void {
   const next: RoundVotes =
     v.type === SignedMsgType.Prevote ? { ...rv, prevotes: updated } : { ...rv, precommits: updated };
   d.s.votes = { ...d.s.votes, [String(v.round)]: next };
+}
+
+/** The rounds above round + 1 in which validator `index` has a vote held (at most MAX_FAR_ROUNDS_PER_VALIDATOR). */
+export function farRoundsOf(s: ConsensusState, index: number): number[] {
+  const out: number[] = [];
+  for (const [key, rv] of Object.entries(s.votes)) {
+    const r = Number(key);
+    if (r <= s.round + 1) continue;
+    const pv = rv.prevotes.votes[index];
+    const pc = rv.precommits.votes[index];
+    if ((pv !== null && pv !== undefined) || (pc !== null && pc !== undefined)) out.push(r);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** The rounds above round + 1 with a proposal held from the validator at `address`. */
+function farProposalRounds(s: ConsensusState, address: Uint8Array): number[] {
+  const set = s.validators;
+  if (set === null) return [];
+  return Object.keys(s.proposals)
+    .map(Number)
+    .filter((r) => r > s.round + 1 && bytesEqual(proposerForRound(set, r).address, address));
+}
+
+function admitsFarRound(s: ConsensusState, index: number, round: number): boolean {
+  if (round <= s.round + 1) return true;
+  const rounds = farRoundsOf(s, index);
+  return rounds.includes(round) || rounds.length < MAX_FAR_ROUNDS_PER_VALIDATOR;
 }
 
 function isSameVote(a: Vote, b: Vote): boolean {
