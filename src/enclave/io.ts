@@ -26,12 +26,40 @@ export const IO_AD: readonly Uint8Array[] = Object.freeze([new Uint8Array(0)]);
 
 const ZERO_32 = new Uint8Array(32);
 
+/**
+ * Recent X25519 shared secrets by (IO secret key, client public key), least recently used evicted
+ * first. A client (secretjs) keeps its key pair across transactions, so most messages reuse a secret;
+ * X25519 is a pure function, so the cache never changes a result. It lives in the enclave's isolate.
+ */
+const sharedSecrets = new Map<string, Uint8Array>();
+const SHARED_SECRET_CACHE = 1024;
+
+function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+function ioSharedSecret(ioSecretKey: Uint8Array, clientPublicKey: Uint8Array): Uint8Array {
+  const id = latin1(ioSecretKey) + latin1(clientPublicKey);
+  const cached = sharedSecrets.get(id);
+  if (cached !== undefined) {
+    sharedSecrets.delete(id);
+    sharedSecrets.set(id, cached);
+    return cached;
+  }
+  const secret = x25519SharedSecret(ioSecretKey, clientPublicKey);
+  if (sharedSecrets.size >= SHARED_SECRET_CACHE) sharedSecrets.delete(sharedSecrets.keys().next().value!);
+  sharedSecrets.set(id, secret);
+  return secret;
+}
+
 /** `tx_key = KDFk(X25519(io_sk, client_pk), nonce)` (§4.2). Low-order public keys give the all-zero secret. */
 export function txEncryptionKey(ioSecretKey: Uint8Array, clientPublicKey: Uint8Array, nonce: Uint8Array): Uint8Array {
   requireLength(ioSecretKey, 32, "ioSecretKey");
   requireLength(clientPublicKey, IO_PUBKEY_LENGTH, "clientPublicKey");
   requireLength(nonce, IO_NONCE_LENGTH, "nonce");
-  return deriveFromKey(x25519SharedSecret(ioSecretKey, clientPublicKey), nonce);
+  return deriveFromKey(ioSharedSecret(ioSecretKey, clientPublicKey), nonce);
 }
 
 /** `Eraw(s) = SIV(k, s, [ [] ])` (§5). */

@@ -34,6 +34,16 @@ const KEY_HEADER = concatBytes(
 );
 const NO_AD: readonly Uint8Array[] = Object.freeze([]);
 
+/** Encrypted keys one `ContractStateKeys` remembers before it starts over. */
+const ENCRYPTED_KEY_CACHE = 1024;
+
+/** A string key for a Map: one char per byte (injective). */
+function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
 function checkContractKey(ck: Uint8Array): void {
   requireLength(ck, CONTRACT_KEY_LENGTH, "contractKey");
 }
@@ -67,6 +77,8 @@ export class ContractStateKeys {
   readonly #ck: Uint8Array;
   #keySiv: AesSiv | undefined;
   readonly #valueSivs: (AesSiv | undefined)[] = [];
+  /** Plaintext key (latin1) → `ek`. */
+  readonly #encryptedKeys = new Map<string, Uint8Array>();
 
   /**
    * Checks the contract key at once and derives `K_key`; `K_val`s are derived per seed id on first use.
@@ -104,9 +116,19 @@ export class ContractStateKeys {
     return siv;
   }
 
-  /** `ek = SIV(K_key, plaintext_key, [])`. */
+  /**
+   * `ek = SIV(K_key, plaintext_key, [])`. Deterministic, so recent results are kept (by plaintext key,
+   * up to {@link ENCRYPTED_KEY_CACHE} per contract key, then cleared): a call reads a key before it
+   * writes it, and hot keys (a token's popular balances, a contract's config) recur across calls.
+   */
   encryptKey(plaintextKey: Uint8Array): Uint8Array {
-    return this.#keyEncryption().encrypt(plaintextKey, NO_AD);
+    const id = latin1(plaintextKey);
+    const cached = this.#encryptedKeys.get(id);
+    if (cached !== undefined) return cached.slice();
+    const ek = this.#keyEncryption().encrypt(plaintextKey, NO_AD);
+    if (this.#encryptedKeys.size >= ENCRYPTED_KEY_CACHE) this.#encryptedKeys.clear();
+    this.#encryptedKeys.set(id, ek.slice());
+    return ek;
   }
 
   /** As `encryptStateValue`. */

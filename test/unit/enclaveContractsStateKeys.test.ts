@@ -27,6 +27,23 @@ const salt = stateSalt(1n, 2, 3);
 const bytes = fc.uint8Array({ maxLength: 64 });
 
 describe("ContractStateKeys", () => {
+  it("remembered encrypted keys equal fresh ones, survive callers mutating results, and outlive a clear", () => {
+    const sk = new ContractStateKeys(two, ck);
+    const keys = Array.from({ length: 1100 }, (_, i) => Uint8Array.of(i & 0xff, i >> 8, 7));
+    for (let round = 0; round < 2; round++) {
+      for (const key of keys) {
+        const ek = sk.encryptKey(key);
+        assert.equal(toHex(ek), toHex(encryptStateKeyBytes(two, ck, key)));
+        ek.fill(0);
+      }
+    }
+    // Keys that differ only in bytes above 0x7f still get their own entries.
+    const a = sk.encryptKey(Uint8Array.of(0x80, 0xff));
+    const b = sk.encryptKey(Uint8Array.of(0xff, 0x80));
+    assert.notEqual(toHex(a), toHex(b));
+    assert.equal(toHex(sk.encryptKey(Uint8Array.of(0x80, 0xff))), toHex(a));
+  });
+
   it("encrypts exactly as the free functions, and each decrypts the other's values", () => {
     fc.assert(
       fc.property(bytes, bytes, (key, value) => {

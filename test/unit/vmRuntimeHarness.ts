@@ -199,7 +199,7 @@ export class ImportHarness {
       external: 0n,
       pseudoCharged: 0n,
     };
-    const instance = new WA.Instance(new WA.Module(bytes), { env: hostFunctions(this.state) });
+    const instance = new WA.Instance(new WA.Module(bytes), { env: hostFunctions({ state: this.state }) });
     this.exports = instance.exports;
     this.memory = this.exports["memory"] as WasmMemory;
     const gas = {

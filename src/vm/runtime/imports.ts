@@ -151,6 +151,14 @@ function errorRegion(s: CallState, text: string): number {
   return allocateAndWrite(s, encoder.encode(text));
 }
 
+/**
+ * Addresses that decoded (the text after trimming → the canonical bytes): a contract canonicalizes the
+ * same few addresses call after call. Only successes are kept, and decoding is a pure function of the
+ * text, so a hit never changes an outcome (gas is charged before the lookup). Cleared when full.
+ */
+const canonicalAddresses = new Map<string, Uint8Array>();
+const CANONICAL_CACHE = 1024;
+
 function canonicalize(s: CallState, humanPtr: number, canonPtr: number, v1: boolean): number {
   charge(s, HOST_COSTS.canonicalizeAddress);
   const human = readRegion(mem(s), humanPtr);
@@ -158,12 +166,17 @@ function canonicalize(s: CallState, humanPtr: number, canonPtr: number, v1: bool
   if (text === undefined) return errorRegion(s, "input is not valid UTF-8");
   if (!v1) text = rustTrim(text);
   if (text.length === 0) return errorRegion(s, v1 ? "Input is empty" : "input is empty");
-  const decoded = bech32DecodeRust(text);
-  if (!decoded.ok) return errorRegion(s, decoded.error);
-  if (decoded.hrp !== SECRET) return errorRegion(s, `wrong address prefix: ${rustStrDebug(decoded.hrp)}`);
-  const canonical = wordsToBytes(decoded.words);
-  // Upstream's `Base32Error` maps to EnclaveError::Unknown.
-  if (canonical === undefined) throw new VmError("VM_UNKNOWN", { reason: "invalid padding" });
+  let canonical = canonicalAddresses.get(text);
+  if (canonical === undefined) {
+    const decoded = bech32DecodeRust(text);
+    if (!decoded.ok) return errorRegion(s, decoded.error);
+    if (decoded.hrp !== SECRET) return errorRegion(s, `wrong address prefix: ${rustStrDebug(decoded.hrp)}`);
+    canonical = wordsToBytes(decoded.words);
+    // Upstream's `Base32Error` maps to EnclaveError::Unknown.
+    if (canonical === undefined) throw new VmError("VM_UNKNOWN", { reason: "invalid padding" });
+    if (canonicalAddresses.size >= CANONICAL_CACHE) canonicalAddresses.clear();
+    canonicalAddresses.set(text, canonical);
+  }
   writeRegion(mem(s), canonPtr, canonical);
   return 0;
 }
@@ -328,10 +341,21 @@ function unavailable(name: string): () => never {
   };
 }
 
-/** The `env` import object of one instance. */
-export function hostFunctions(s: CallState): Record<string, (...args: number[]) => number | bigint | undefined> {
+/** Which call the host functions of a reusable import object serve (set before each instantiation). */
+export interface HostBinding {
+  state: CallState;
+}
+
+/**
+ * The `env` import object: every function serves `binding.state`, so one object can be linked into
+ * many instances in turn (one at a time: the engine keeps a binding per live call).
+ */
+export function hostFunctions(
+  binding: HostBinding,
+): Record<string, (...args: number[]) => number | bigint | undefined> {
   return {
     db_read: (keyPtr) => {
+      const s = binding.state;
       charge(s, HOST_COSTS.dbReadBase);
       const key = readRegion(mem(s), keyPtr!);
       const value = s.storage.read(key);
@@ -340,6 +364,7 @@ export function hostFunctions(s: CallState): Record<string, (...args: number[]) 
       return allocateAndWrite(s, value);
     },
     db_write: (keyPtr, valuePtr) => {
+      const s = binding.state;
       if (s.isQuery) throw new VmError("VM_UNAUTHORIZED_WRITE");
       charge(s, HOST_COSTS.dbWriteBase);
       const key = readRegion(mem(s), keyPtr!);
@@ -351,6 +376,7 @@ export function hostFunctions(s: CallState): Record<string, (...args: number[]) 
       return undefined;
     },
     db_remove: (keyPtr) => {
+      const s = binding.state;
       if (s.isQuery) throw new VmError("VM_UNAUTHORIZED_WRITE");
       const key = readRegion(mem(s), keyPtr!);
       s.storage.remove(key);
@@ -359,34 +385,35 @@ export function hostFunctions(s: CallState): Record<string, (...args: number[]) 
     },
     db_scan: unavailable("db_scan"),
     db_next: unavailable("db_next"),
-    canonicalize_address: (h, c) => canonicalize(s, h!, c!, false),
-    addr_canonicalize: (h, c) => canonicalize(s, h!, c!, true),
-    humanize_address: (c, h) => humanize(s, c!, h!),
-    addr_humanize: (c, h) => humanize(s, c!, h!),
-    addr_validate: (h) => addrValidate(s, h!),
-    secp256k1_verify: (h, g, k) => secpVerify(s, h!, g!, k!),
-    secp256k1_recover_pubkey: (h, g, r) => secpRecover(s, h!, g!, r!),
-    ed25519_verify: (m, g, k) => edVerify(s, m!, g!, k!),
-    ed25519_batch_verify: (m, g, k) => edBatchVerify(s, m!, g!, k!),
-    secp256k1_sign: (m, k) => secpSign(s, m!, k!),
-    ed25519_sign: (m, k) => edSign(s, m!, k!),
-    dcap_quote_verify: (q, c) => dcapQuoteVerify(s, q!, c!),
-    query_chain: (r) => queryChain(s, r!),
+    canonicalize_address: (h, c) => canonicalize(binding.state, h!, c!, false),
+    addr_canonicalize: (h, c) => canonicalize(binding.state, h!, c!, true),
+    humanize_address: (c, h) => humanize(binding.state, c!, h!),
+    addr_humanize: (c, h) => humanize(binding.state, c!, h!),
+    addr_validate: (h) => addrValidate(binding.state, h!),
+    secp256k1_verify: (h, g, k) => secpVerify(binding.state, h!, g!, k!),
+    secp256k1_recover_pubkey: (h, g, r) => secpRecover(binding.state, h!, g!, r!),
+    ed25519_verify: (m, g, k) => edVerify(binding.state, m!, g!, k!),
+    ed25519_batch_verify: (m, g, k) => edBatchVerify(binding.state, m!, g!, k!),
+    secp256k1_sign: (m, k) => secpSign(binding.state, m!, k!),
+    ed25519_sign: (m, k) => edSign(binding.state, m!, k!),
+    dcap_quote_verify: (q, c) => dcapQuoteVerify(binding.state, q!, c!),
+    query_chain: (r) => queryChain(binding.state, r!),
     check_gas: () => {
+      const s = binding.state;
       charge(s, HOST_COSTS.checkGas);
       return BigInt.asIntN(64, satSub(s.limit, readRemaining(s.gas!)) / 1000n);
     },
     gas_evaporate: (amount) => {
       const requested = u64(BigInt(amount! | 0) * 1000n);
-      charge(s, requested > HOST_COSTS.minimumGasEvaporate ? requested : HOST_COSTS.minimumGasEvaporate);
+      charge(binding.state, requested > HOST_COSTS.minimumGasEvaporate ? requested : HOST_COSTS.minimumGasEvaporate);
       return 0;
     },
     debug: (m) => {
-      debugPrint(s, m!);
+      debugPrint(binding.state, m!);
       return undefined;
     },
     debug_print: (m) => {
-      debugPrint(s, m!);
+      debugPrint(binding.state, m!);
       return undefined;
     },
   };

@@ -578,119 +578,118 @@ function tryVariant<T>(f: () => T): T | undefined {
   }
 }
 
+// The envelopes of §7.1, built once (deserializers are pure functions of their content).
+const deErrEnvelope = deStruct(
+  [
+    field("Err", deAny),
+    field("internal_msg_id", deInternal, "option"),
+    field("internal_reply_enclave_sig", deInternal, "option"),
+  ],
+  untagged,
+);
+const deQueryEnvelopes = [
+  ["Ok", false, deStruct([field("Ok", deString)], untagged)],
+  ["ok", true, deStruct([field("ok", deString)], untagged)],
+] as const;
+const deV010Envelope = deStruct(
+  [
+    field(
+      "Ok",
+      deStruct(
+        [
+          field("messages", deVec(deCosmosMsgV010)),
+          field("log", deVec(deAttribute)),
+          field("data", deOption(deBinary), "option"),
+        ],
+        { denyUnknown: true },
+      ),
+    ),
+    field("internal_reply_enclave_sig", deInternal, "option"),
+    field("internal_msg_id", deInternal, "option"),
+  ],
+  untagged,
+);
+const deV1Envelope = deStruct(
+  [
+    field(
+      "Ok",
+      deStruct(
+        [
+          field("messages", deVec(deSubMsg)),
+          field("attributes", deVec(deAttribute)),
+          field("events", deVec(deEvent)),
+          field("data", deOption(deBinary), "option"),
+        ],
+        { denyUnknown: true },
+      ),
+    ),
+    field("internal_reply_enclave_sig", deInternal, "option"),
+    field("internal_msg_id", deInternal, "option"),
+  ],
+  untagged,
+);
+const deIbcReceiveEnvelope = deStruct(
+  [
+    field(
+      "Ok",
+      deStruct(
+        [
+          field("acknowledgement", deBinary),
+          field("messages", deVec(deSubMsg)),
+          field("attributes", deVec(deAttribute)),
+          field("events", deVec(deEvent)),
+        ],
+        { denyUnknown: true },
+      ),
+    ),
+  ],
+  untagged,
+);
+const deVersion = deStruct([field("version", deString)]);
+const deChannelOpenEnvelope = deStruct(
+  [
+    field(
+      "Ok",
+      deOption((o) => deVersion(o)[0]),
+      "option",
+    ),
+  ],
+  untagged,
+);
+
 /** Matches a parsed result against the envelopes of §7.1 in order. Undefined when none fits. */
 export function contractOutputFromContent(c: Content): ContractOutput | undefined {
   // 1. {"Err": <any>, internal_msg_id?, internal_reply_enclave_sig?}
-  const err = tryVariant(() =>
-    deStruct(
-      [
-        field("Err", deAny),
-        field("internal_msg_id", deInternal, "option"),
-        field("internal_reply_enclave_sig", deInternal, "option"),
-      ],
-      untagged,
-    )(c),
-  );
+  const err = tryVariant(() => deErrEnvelope(c));
   if (err) {
     const [error, internalMsgId, internalReplyEnclaveSig] = err;
     return { kind: "error", error, errorJson: contentToValueJson(error), internalMsgId, internalReplyEnclaveSig };
   }
   // 2. {"Ok": "<string>"}   3. {"ok": "<string>"}
-  for (const [key, lowerCaseOk] of [
-    ["Ok", false],
-    ["ok", true],
-  ] as const) {
-    const q = tryVariant(() => deStruct([field(key, deString)], untagged)(c));
+  for (const [, lowerCaseOk, de] of deQueryEnvelopes) {
+    const q = tryVariant(() => de(c));
     if (q) return { kind: "query", answer: q[0], lowerCaseOk };
   }
   // 4. v0.10 ContractResult (deny_unknown_fields)
-  const v010 = tryVariant(() =>
-    deStruct(
-      [
-        field(
-          "Ok",
-          deStruct(
-            [
-              field("messages", deVec(deCosmosMsgV010)),
-              field("log", deVec(deAttribute)),
-              field("data", deOption(deBinary), "option"),
-            ],
-            { denyUnknown: true },
-          ),
-        ),
-        field("internal_reply_enclave_sig", deInternal, "option"),
-        field("internal_msg_id", deInternal, "option"),
-      ],
-      untagged,
-    )(c),
-  );
+  const v010 = tryVariant(() => deV010Envelope(c));
   if (v010) {
     const [[messages, log, data], internalReplyEnclaveSig, internalMsgId] = v010;
     return { kind: "v010", messages, log, data, internalMsgId, internalReplyEnclaveSig };
   }
   // 5. v1 Response (deny_unknown_fields)
-  const v1 = tryVariant(() =>
-    deStruct(
-      [
-        field(
-          "Ok",
-          deStruct(
-            [
-              field("messages", deVec(deSubMsg)),
-              field("attributes", deVec(deAttribute)),
-              field("events", deVec(deEvent)),
-              field("data", deOption(deBinary), "option"),
-            ],
-            { denyUnknown: true },
-          ),
-        ),
-        field("internal_reply_enclave_sig", deInternal, "option"),
-        field("internal_msg_id", deInternal, "option"),
-      ],
-      untagged,
-    )(c),
-  );
+  const v1 = tryVariant(() => deV1Envelope(c));
   if (v1) {
     const [[messages, attributes, events, data], internalReplyEnclaveSig, internalMsgId] = v1;
     return { kind: "v1", messages, attributes, events, data, internalMsgId, internalReplyEnclaveSig };
   }
   // 6. IbcReceiveResponse (deny_unknown_fields)
-  const recv = tryVariant(() =>
-    deStruct(
-      [
-        field(
-          "Ok",
-          deStruct(
-            [
-              field("acknowledgement", deBinary),
-              field("messages", deVec(deSubMsg)),
-              field("attributes", deVec(deAttribute)),
-              field("events", deVec(deEvent)),
-            ],
-            { denyUnknown: true },
-          ),
-        ),
-      ],
-      untagged,
-    )(c),
-  );
+  const recv = tryVariant(() => deIbcReceiveEnvelope(c));
   if (recv) {
     const [[acknowledgement, messages, attributes, events]] = recv;
     return { kind: "ibcPacketReceive", acknowledgement, messages, attributes, events };
   }
   // 7. Option<{"version"}> — a missing `Ok` is None, so any other object lands here.
-  const open = tryVariant(() =>
-    deStruct(
-      [
-        field(
-          "Ok",
-          deOption((o) => deStruct([field("version", deString)])(o)[0]),
-          "option",
-        ),
-      ],
-      untagged,
-    )(c),
-  );
+  const open = tryVariant(() => deChannelOpenEnvelope(c));
   if (open) return { kind: "ibcChannelOpen", version: open[0] };
   return undefined;
 }
