@@ -57,9 +57,21 @@ import { ReadonlyMultiStore } from "./readonlyStore.ts";
 import { SignatureCache } from "./sigCache.ts";
 import { decodeTx } from "./txDecode.ts";
 import type { MsgService } from "./types.ts";
+import { createValidatorMsgsFromGenesis } from "./genutil.ts";
+import type { Misbehavior, VoteInfo } from "./modules/abci.ts";
+import { POS_STORE_NAMES, PosModules } from "./modules/pos.ts";
+import type { UpgradeHandler } from "./gov/upgrade.ts";
+import type { EvidenceLimits } from "./slashing/keeper.ts";
+import type { ValidatorUpdate } from "./staking/types.ts";
 
 /** The module stores this app writes; the multistore must be opened with at least these. */
-export const APP_STORE_NAMES: readonly string[] = [AUTH_STORE, BANK_STORE, COMPUTE_STORE, REGISTRATION_STORE];
+export const APP_STORE_NAMES: readonly string[] = [
+  AUTH_STORE,
+  BANK_STORE,
+  COMPUTE_STORE,
+  REGISTRATION_STORE,
+  ...POS_STORE_NAMES,
+];
 
 /** The dev chain's min gas price (a node option). */
 export const DEFAULT_MIN_GAS_PRICES: readonly DecCoin[] = [{ denom: "uscrt", amount: Dec.parse("0.0125") }];
@@ -93,6 +105,10 @@ export interface AppOptions {
   readonly enclave?: EnclaveForCompute;
   /** SDK gas limit of a top-level smart query (node option; default 10,000,000). */
   readonly contractQueryGasLimit?: number;
+  /** Upgrade handlers this binary has, by plan name (a plan without one halts the chain at its height). */
+  readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
+  /** Consensus evidence age limits (genesis `consensus_params.evidence`; CometBFT defaults otherwise). */
+  readonly evidence?: EvidenceLimits;
 }
 
 export interface GenesisDoc {
@@ -101,8 +117,16 @@ export interface GenesisDoc {
   readonly initialHeight?: number;
   /** Genesis time, nanoseconds since the epoch. */
   readonly timeNanos?: bigint;
-  /** `app_state` JSON: `{auth, bank, compute, register}` (auth and bank in upstream's shape). */
+  /**
+   * `app_state` JSON in upstream's shape: `{auth, bank, compute, register, staking, distribution, mint,
+   * slashing, gov, genutil: {gen_txs}}` (every module optional; defaults otherwise).
+   */
   readonly appState: unknown;
+}
+
+/** What `initChain` hands consensus: the initial validator set (gentxs', else staking genesis'). */
+export interface InitChainResponse {
+  readonly validators: readonly ValidatorUpdate[];
 }
 
 export interface TxResult {
@@ -128,12 +152,23 @@ export interface FinalizeBlockRequest {
    * for contracts that export `requires_random`. Absent: those contracts see none.
    */
   readonly random?: Uint8Array;
+  /** The last commit's votes (`DecidedLastCommit`); none at the initial height. */
+  readonly votes?: readonly VoteInfo[];
+  /** The block's evidence of misbehaviour. */
+  readonly misbehavior?: readonly Misbehavior[];
+  /** Consensus address (20 bytes) of the block's proposer. */
+  readonly proposer?: Uint8Array;
 }
 
 export interface FinalizeBlockResponse {
   readonly txResults: readonly TxResult[];
-  /** Begin/end-block events (none from auth and bank). */
+  /**
+   * Begin-block events (each with `mode=BeginBlock`), then end-block events (`mode=EndBlock`), as
+   * SDK 0.50's `FinalizeBlock` reports them.
+   */
   readonly events: readonly AppEvent[];
+  /** Validator set changes for consensus (`{ed25519 key, power}`, power 0 removes); in force at H+2. */
+  readonly validatorUpdates: readonly ValidatorUpdate[];
 }
 
 export interface CommitResponse {
@@ -193,6 +228,8 @@ export class SecretApp {
   readonly bank: BankKeeper;
   readonly registration: RegistrationKeeper;
   readonly compute: ComputeKeeper;
+  /** staking, distribution, mint, slashing, gov, upgrade (src/app/modules). */
+  readonly pos: PosModules;
   private readonly services = new Map<string, MsgService>();
   private readonly queries = new Map<string, QueryHandler>();
   private readonly store: CommitMultiStore;
@@ -236,6 +273,16 @@ export class SecretApp {
     })) {
       this.queries.set(path, h);
     }
+    this.pos = new PosModules({
+      auth: this.auth,
+      bank: this.bank,
+      registration: this.registration,
+      ...(options.upgradeHandlers === undefined ? {} : { upgradeHandlers: options.upgradeHandlers }),
+      ...(options.evidence === undefined ? {} : { evidence: options.evidence }),
+    });
+    for (const s of this.pos.msgServices()) this.services.set(s.typeUrl, s);
+    for (const [path, h] of Object.entries(this.pos.queryHandlers())) this.queries.set(path, h);
+    this.pos.setRouter((typeUrl) => this.services.get(typeUrl));
     this.ante = {
       auth: this.auth,
       bank: this.bank,
@@ -266,8 +313,12 @@ export class SecretApp {
     return [...this.services.keys()];
   }
 
-  /** Loads, validates and writes the genesis state (committed with the first block, as upstream). */
-  initChain(genesis: GenesisDoc): void {
+  /**
+   * Loads, validates and writes the genesis state (committed with the first block, as upstream), in
+   * upstream's order: auth, bank, registration, compute, then distribution, staking, slashing, gov,
+   * mint, then the gentxs. Returns the initial validator set.
+   */
+  initChain(genesis: GenesisDoc): InitChainResponse {
     if (this.store.latestVersion !== 0) throw new InvariantError("initChain on a store that has committed blocks");
     const appState = asObject(genesis.appState ?? {}, "app_state");
     const authGenesis = authGenesisFromJson(appState.auth);
@@ -287,20 +338,24 @@ export class SecretApp {
     initBankGenesis(ctx, this.bank, bankGenesis);
     if (registrationGenesis !== undefined) initRegistrationGenesis(ctx, this.registration, registrationGenesis);
     initComputeGenesis(ctx, this.compute, computeGenesis);
+    const fromStaking = this.pos.initGenesis(ctx, appState);
+    const fromGenTxs = this.pos.deliverGenTxs(ctx, createValidatorMsgsFromGenesis(appState.genutil));
     branch.write();
     this.lastHeader = header;
     this.checkState = this.store.branch();
+    return { validators: fromGenTxs.length > 0 ? fromGenTxs : fromStaking };
   }
 
   /**
-   * The state as genesis JSON (`{auth, bank, compute, register}`; `register` only when genesis had it),
-   * read from the latest committed version.
+   * The state as genesis JSON (`{auth, bank, compute, register, staking, distribution, mint, slashing,
+   * gov}`; `register` only when genesis had it), read from the latest committed version.
    */
   exportGenesis(): {
     auth: Record<string, unknown>;
     bank: Record<string, unknown>;
     compute: Record<string, unknown>;
     register?: Record<string, unknown>;
+    [module: string]: Record<string, unknown> | undefined;
   } {
     const ctx = this.queryContext(0);
     const registration = exportRegistrationGenesis(ctx, this.registration);
@@ -309,7 +364,16 @@ export class SecretApp {
       bank: bankGenesisToJson(exportBankGenesis(ctx, this.bank)),
       compute: computeGenesisToJson(exportComputeGenesis(ctx, this.compute)),
       ...(registration === undefined ? {} : { register: registrationGenesisToJson(registration) }),
+      ...this.pos.exportGenesis(ctx),
     };
+  }
+
+  /**
+   * The crisis invariants of the proof-of-stake modules on the latest committed state (throws
+   * `InvariantError`; see src/app/modules/README.md).
+   */
+  checkInvariants(): void {
+    this.pos.checkInvariants(this.queryContext(0));
   }
 
   checkTx(txBytes: Uint8Array): TxResult {
@@ -333,15 +397,33 @@ export class SecretApp {
     if (req.random !== undefined && req.random.length !== 32) {
       throw new InvariantError(`block random of ${req.random.length} bytes, expected 32`);
     }
+    if (req.proposer !== undefined && req.proposer.length !== 20) {
+      throw new InvariantError(`proposer address of ${req.proposer.length} bytes, expected 20`);
+    }
     const header: BlockHeader = { height: req.height, timeNanos: req.timeNanos, chainId };
     const state = this.store.branch();
+    // Pre-block and begin block: the upgrade module may throw `UpgradeHaltError` (not a result: the
+    // node stops, nothing of this block is kept).
+    const begin = new Context(header, "deliver", state, new InfiniteGasMeter());
+    this.pos.preBlock(begin);
+    this.pos.beginBlock(begin, {
+      votes: req.votes ?? [],
+      misbehavior: req.misbehavior ?? [],
+      proposer: req.proposer ?? new Uint8Array(20),
+    });
     this.deliver = { header, state };
     this.compute.blockRandom = req.random;
     const txResults = req.txs.map((tx, index) => {
       const { msgResponses: _unused, ...result } = this.runTx("deliver", tx, state, header, index);
       return result;
     });
-    return { txResults, events: [] };
+    const end = new Context(header, "deliver", state, new InfiniteGasMeter());
+    const validatorUpdates = this.pos.endBlock(end);
+    const events = [
+      ...begin.events.events.map((ev) => appendAttribute(ev, "mode", "BeginBlock")),
+      ...end.events.events.map((ev) => appendAttribute(ev, "mode", "EndBlock")),
+    ];
+    return { txResults, events, validatorUpdates };
   }
 
   /** Writes the finalized block and commits it; returns the app hash of the new version. */

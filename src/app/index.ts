@@ -1,6 +1,7 @@
 export { APP_STORE_NAMES, DEFAULT_MIN_GAS_PRICES, SecretApp } from "./app.ts";
 export type {
   AppOptions,
+  InitChainResponse,
   CommitResponse,
   FinalizeBlockRequest,
   FinalizeBlockResponse,
@@ -21,3 +22,12 @@ export { computeEnclaveFromClient } from "./compute/enclaveClient.ts";
 export { ComputeErrors } from "./compute/errors.ts";
 export { COMPUTE_STORE } from "./compute/keys.ts";
 export type { CheckedCode, CodeCheck, EnclaveForCompute } from "./compute/types.ts";
+export { createValidatorMsgsFromGenesis, genTxJson } from "./genutil.ts";
+export type { GenTxValidator } from "./genutil.ts";
+export { BlockIdFlag } from "./modules/abci.ts";
+export type { Misbehavior, VoteInfo } from "./modules/abci.ts";
+export { POS_STORE_NAMES } from "./modules/pos.ts";
+export { UpgradeHaltError } from "./gov/upgrade.ts";
+export type { UpgradeHandler } from "./gov/upgrade.ts";
+export { valoperAddress } from "./staking/types.ts";
+export type { ValidatorUpdate } from "./staking/types.ts";

@@ -578,8 +578,7 @@ describe("app: simulate, queries, amino signing, genesis", () => {
     const exported = app.exportGenesis();
     const copy = newApp();
     copy.initChain({ chainId: CHAIN_ID, appState: exported });
-    copy.finalizeBlock({ height: 1, timeNanos: blockTime(1), txs: [] });
-    copy.commit();
+    // Compared before any block: each block now mints (the mint module's begin block changes the minter).
     assert.deepEqual(copy.exportGenesis(), exported);
     const accounts = (exported.auth.accounts as Array<Record<string, unknown>>).length;
     assert.equal(accounts, 3 + 6 + 1);
