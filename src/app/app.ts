@@ -24,6 +24,7 @@ import { bankGenesisFromJson, bankGenesisToJson, exportBankGenesis, initBankGene
 import { bankMsgServices } from "./bank/msgServer.ts";
 import { bankQueryHandlers } from "./bank/queryServer.ts";
 import { BANK_STORE } from "./bank/keys.ts";
+import { LastTxMarkerError } from "./compute/errors.ts";
 import { ComputeKeeper } from "./compute/keeper.ts";
 import {
   computeGenesisFromJson,
@@ -574,6 +575,8 @@ export class SecretApp {
       const ctx = new Context(header, mode, msgState, meter);
       let response: Uint8Array;
       try {
+        // a contract ended the tx with the last-message marker: nothing after it runs (upstream's baseapp)
+        if (this.compute.lastMsgMarkerSet()) throw LastTxMarkerError.error();
         response = m.service.handle(ctx, m.msg);
       } catch (e) {
         if (e instanceof OutOfGasSignal) {

@@ -549,21 +549,19 @@ describe("compute: responses, sub-messages and replies (scripted enclave)", () =
     });
     for (const r of txResults) assert.equal(r.code, 0, r.log);
     app.commit();
-    const execute = (gas?: bigint) => {
+    const execute = (gas?: bigint, messages = 1) => {
       const tx = send(
-        [
-          {
-            typeUrl: COMPUTE_URLS.execute,
-            value: encodeMsgExecuteContract({
-              sender: alice.address,
-              contract,
-              msg: bytes(100, 5),
-              callbackCodeHash: "",
-              sentFunds: [],
-              callbackSig: new Uint8Array(0),
-            }),
-          },
-        ],
+        Array.from({ length: messages }, () => ({
+          typeUrl: COMPUTE_URLS.execute,
+          value: encodeMsgExecuteContract({
+            sender: alice.address,
+            contract,
+            msg: bytes(100, 5),
+            callbackCodeHash: "",
+            sentFunds: [],
+            callbackSig: new Uint8Array(0),
+          }),
+        })),
         gas,
       );
       const h = app.lastHeight + 1;
@@ -653,6 +651,58 @@ describe("compute: responses, sub-messages and replies (scripted enclave)", () =
     assert.deepEqual([f.codespace, f.code], ["sdk", 5]);
     assert.match(f.log, /^failed to execute message; message index: 0: dispatch: submessages: .*insufficient funds$/);
     assert.equal(failing.replies.length, 0);
+  });
+
+  it("a bank sub-message's coins as sent: a zero or unsorted list is sdk 10, an empty one sends nothing (upstream TestBankMsgSend)", async () => {
+    const send = (amount: unknown[]) =>
+      JSON.stringify([
+        {
+          id: 0,
+          msg: { bank: { send: { to_address: bob.bech32, amount } } },
+          gas_limit: null,
+          reply_on: "never",
+          was_msg_encrypted: false,
+        },
+      ]);
+    const zero = await setup({ execute: outcome({ messagesJson: send([{ denom: "uscrt", amount: "0" }]) }) });
+    const z = zero.execute();
+    assert.deepEqual([z.codespace, z.code], ["sdk", 10]);
+    assert.equal(z.log, "failed to execute message; message index: 0: dispatch: submessages: 0uscrt: invalid coins");
+    assert.equal(zero.balance(zero.contract), 100n);
+    const unsorted = await setup({
+      execute: outcome({
+        messagesJson: send([
+          { denom: "uscrt", amount: "1" },
+          { denom: "abc", amount: "1" },
+        ]),
+      }),
+    });
+    const u = unsorted.execute();
+    assert.deepEqual([u.codespace, u.code], ["sdk", 10]);
+    const none = await setup({ execute: outcome({ messagesJson: send([]) }) });
+    const before = none.balance(bob.address);
+    assert.equal(none.execute().code, 0);
+    assert.equal(none.balance(bob.address), before);
+  });
+
+  it("finalize_tx sets the tx's last-message marker: later sub-messages are skipped, later messages are sdk 40404", async () => {
+    const bank = JSON.parse(bankSend(bob.bech32, "30", "never")) as unknown[];
+    const finalize = { id: 0, msg: { finalize_tx: {} }, gas_limit: null, reply_on: "never", was_msg_encrypted: false };
+    const { execute, balance } = await setup({
+      execute: outcome({ messagesJson: JSON.stringify([finalize, ...bank]) }),
+    });
+    const before = balance(bob.address);
+    const one = execute();
+    assert.equal(one.code, 0, one.log);
+    assert.equal(balance(bob.address), before, "the bank send after finalize_tx did not run");
+    const two = execute(undefined, 2);
+    assert.deepEqual([two.codespace, two.code], ["sdk", 40404]);
+    assert.equal(
+      two.log,
+      "failed to execute message; message index: 1: Cannot send messages after last tx marker was set",
+    );
+    // a new tx starts without the marker
+    assert.equal(execute().code, 0);
   });
 
   it("unsupported messages from the contract are compute 10", async () => {

@@ -27,6 +27,12 @@ export const ComputeErrors = {
   MaxContractSize: compute(31, "max contract size exceeded"),
 } as const;
 
+/**
+ * Secret's own root-codespace error (chain-api.md §6.1, sdk 40404): a message or sub-message after a
+ * contract's `finalize_tx` marker in the same tx.
+ */
+export const LastTxMarkerError = new ErrorDef("sdk", 40404, "Cannot send messages after last tx marker was set");
+
 /** What a failed contract call leaves for a reply to its caller (contract-abi.md §8.3). */
 export interface FailedCallReply {
   readonly internalMsgId: Uint8Array;

@@ -37,7 +37,7 @@ import { Context } from "../context.ts";
 import { AppError, InvariantError, SdkErrors } from "../errors.ts";
 import { type AppEvent, createEvent } from "../events.ts";
 import { BasicGasMeter, OutOfGasSignal } from "../gas.ts";
-import { ComputeErrors, ContractCallError, type FailedCallReply } from "./errors.ts";
+import { ComputeErrors, ContractCallError, type FailedCallReply, LastTxMarkerError } from "./errors.ts";
 import { executeEvent, instantiateEvent, migrateEvent, replyEvent, updateAdminEvent } from "./events.ts";
 import { type JsonValue, isJsonObject, parseJsonExact, variantOf } from "./jsonValue.ts";
 import {
@@ -155,7 +155,8 @@ function coinsField(v: JsonValue | undefined): Coin[] {
     if (!/^[0-9]+$/.test(amount)) throw ComputeErrors.InvalidMsg.wrap(`invalid coin amount ${amount}`);
     return { denom: stringField(c.denom, "coin denom"), amount: BigInt(amount) };
   });
-  return coins.filter((c) => c.amount !== 0n);
+  // As sent: upstream neither drops zero coins nor sorts; the message's own check refuses them.
+  return coins;
 }
 
 /** The `encrypted` base64 inside a contract error `{"generic_err":{"msg":"<b64>"}}`. */
@@ -202,6 +203,11 @@ function replyJson(
 export class ComputeKeeper {
   /** The tx whose messages run now (set by the app around each tx's messages). */
   tx: ComputeTxInfo | undefined;
+  /**
+   * The tx in which a contract sent `finalize_tx` (upstream's LastMsgMarkerContainer): later messages
+   * and sub-messages of that tx fail with sdk 40404. Compared by identity, so each new tx starts clear.
+   */
+  private lastMsgMarkerTx: ComputeTxInfo | undefined;
   /** The random of the block being delivered (set by the app's finalizeBlock), 32 bytes or none. */
   blockRandom: Uint8Array | undefined;
   private readonly queryGasLimit: number;
@@ -448,6 +454,11 @@ export class ComputeKeeper {
     };
   }
 
+  /** Whether a contract set the last-message marker (`finalize_tx`) earlier in the current tx. */
+  lastMsgMarkerSet(): boolean {
+    return this.tx !== undefined && this.lastMsgMarkerTx === this.tx;
+  }
+
   // -------------------------------------------------------------------------------------------------
   // Calls
 
@@ -669,8 +680,8 @@ export class ComputeKeeper {
       currentContractKeyProof: EMPTY,
     });
     this.setLabel(ctx, args.label, contract);
-    const data = this.handleResponse(ctx, contract, outcome, args.initMsg);
-    return { address: contract, data, reply: outcome.reply };
+    const { data, reply } = this.handleResponse(ctx, contract, outcome, args.initMsg);
+    return { address: contract, data, reply };
   }
 
   /** `MsgExecuteContract` (also a contract's wasm execute). Returns the response data. */
@@ -715,7 +726,7 @@ export class ComputeKeeper {
     this.afterCall(ctx, outcome);
     if (!outcome.ok) throw this.callError(ComputeErrors.ExecuteFailed, outcome);
     if (outcome.apiVersion === "v1") ctx.events.emit(executeEvent(encodeAddress(args.contract)));
-    return { data: this.handleResponse(ctx, args.contract, outcome, args.msg), reply: outcome.reply };
+    return this.handleResponse(ctx, args.contract, outcome, args.msg);
   }
 
   /** `MsgMigrateContract`: admin only; the contract's code and key change, a history entry is added. */
@@ -780,7 +791,7 @@ export class ComputeKeeper {
     this.addToCodeIndex(ctx, args.contract, entry);
     this.setContractInfo(ctx, args.contract, { ...info, codeId: args.codeId });
     ctx.events.emit(migrateEvent(args.codeId, encodeAddress(args.contract)));
-    return { data: this.handleResponse(ctx, args.contract, outcome, args.msg), reply: outcome.reply };
+    return this.handleResponse(ctx, args.contract, outcome, args.msg);
   }
 
   /**
@@ -872,13 +883,13 @@ export class ComputeKeeper {
   // -------------------------------------------------------------------------------------------------
   // Responses, sub-messages and replies (contract-abi.md §8, §10)
 
-  /** Emits the call's `wasm` and `wasm-*` events, dispatches its messages; returns the data (a reply may override it). */
-  private handleResponse(
-    ctx: Context,
-    contract: Uint8Array,
-    outcome: ContractOutcome,
-    ogMsg: Uint8Array,
-  ): Uint8Array | null {
+  /**
+   * Emits the call's `wasm` and `wasm-*` events, dispatches its messages; returns the data and the reply
+   * routing for this call's caller. A reply may override both: upstream carries the routing inside the
+   * data (`DataWithInternalReplyInfo`), so a reply's data, signed for the caller's reply, replaces the
+   * call's own.
+   */
+  private handleResponse(ctx: Context, contract: Uint8Array, outcome: ContractOutcome, ogMsg: Uint8Array): Dispatched {
     const contractText = encodeAddress(contract);
     ctx.events.emit(
       createEvent(
@@ -899,9 +910,9 @@ export class ComputeKeeper {
       ctx.events.emit(event);
     }
     const messages = parseMessages(outcome.messagesJson, outcome.apiVersion, contractText);
-    const own = outcome.data ?? null;
+    const own: Dispatched = { data: outcome.data ?? null, reply: outcome.reply };
     if (messages.length === 0) return own;
-    let replied: Uint8Array | null;
+    let replied: Dispatched | null;
     this.depth++;
     try {
       if (this.depth > MAX_CALL_DEPTH) throw ComputeErrors.MaxCallDepth.error();
@@ -920,9 +931,17 @@ export class ComputeKeeper {
     contract: Uint8Array,
     messages: readonly SubMsg[],
     ogMsg: Uint8Array,
-  ): Uint8Array | null {
-    let result: Uint8Array | null = null;
+  ): Dispatched | null {
+    let result: Dispatched | null = null;
     for (const sub of messages) {
+      if (this.lastMsgMarkerSet()) {
+        throw LastTxMarkerError.wrap("Cannot send messages or submessages after last tx marker was set");
+      }
+      if (variantOf(sub.msg)?.[0] === "finalize_tx") {
+        // upstream: set the marker and stop dispatching this response's messages
+        this.lastMsgMarkerTx = this.tx;
+        break;
+      }
       const branch = ctx.store.branch();
       const remaining = ctx.gasMeter.limit - ctx.gasMeter.consumed;
       const limited = sub.gasLimit !== undefined && Number(sub.gasLimit) < remaining;
@@ -979,8 +998,8 @@ export class ComputeKeeper {
             ? replyJson(id, { ok: { events: [], data: null } }, sub.wasMsgEncrypted, false)
             : replyJson(id, { error: redacted(error!) }, sub.wasMsgEncrypted, false);
       }
-      const data = this.reply(ctx, contract, json, ogMsg.slice(0, 64), callbackSig);
-      if (data !== null) result = data;
+      const replied = this.reply(ctx, contract, json, ogMsg.slice(0, 64), callbackSig);
+      if (replied !== null) result = replied;
     }
     return result;
   }
@@ -997,7 +1016,7 @@ export class ComputeKeeper {
         );
       }
       const to = address(stringField(fields.to_address, "to_address"), "to");
-      const coins = sortCoins(coinsField(fields.amount));
+      const coins = coinsField(fields.amount);
       if (coins.length === 0) return { data: null, reply: undefined };
       if (!isValidCoinSet(coins)) throw SdkErrors.InvalidCoins.wrap(coinsString(coins));
       if (this.bank.isBlocked(to))
@@ -1007,7 +1026,11 @@ export class ComputeKeeper {
     }
     if (kind === "wasm" && isJsonObject(fields)) {
       const callbackSig = fromBase64(stringField(fields.callback_sig ?? "", "callback_sig"));
-      const funds = sortCoins(coinsField(fields.funds ?? fields.send));
+      const funds = coinsField(fields.funds ?? fields.send);
+      // upstream: MsgExecuteContract / MsgInstantiateContract ValidateBasic (`SentFunds.IsValid()`)
+      if (funds.length > 0 && !isValidCoinSet(funds)) {
+        throw variant === "execute" ? SdkErrors.InvalidCoins.wrap("sentFunds") : SdkErrors.InvalidCoins.error();
+      }
       if (variant === "execute") {
         const target = address(stringField(fields.contract_addr, "contract_addr"), "contract");
         const msgBytes = fromBase64(stringField(fields.msg, "msg"));
@@ -1054,7 +1077,7 @@ export class ComputeKeeper {
     json: Uint8Array,
     origin: Uint8Array,
     callbackSig: Uint8Array,
-  ): Uint8Array | null {
+  ): Dispatched | null {
     this.requireEnclave();
     const { code } = this.instance(ctx, contract);
     ctx.gasMeter.consumeGas(INSTANCE_COST, "Loading Compute module: reply");
@@ -1086,7 +1109,11 @@ export class ComputeKeeper {
     ctx.gasMeter.consumeGas(Number(outcome.gas?.sdkCharge ?? 1n), "wasm contract");
     ctx.events.emit(replyEvent(encodeAddress(contract)));
     try {
-      return this.handleResponse(ctx, contract, outcome, concatBytes(origin, EMPTY));
+      const handled = this.handleResponse(ctx, contract, outcome, concatBytes(origin, EMPTY));
+      // With reply routing (this contract was itself called as a sub-message with a reply wanted) the
+      // reply's output always stands for the call's, as upstream's DataWithInternalReplyInfo does.
+      if (handled.reply !== undefined) return handled;
+      return handled.data === null ? null : { data: handled.data, reply: undefined };
     } catch (e) {
       if (e instanceof AppError && !(e instanceof ContractCallError)) throw ComputeErrors.ReplyFailed.wrap(e.message);
       throw e;
@@ -1161,10 +1188,6 @@ function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
     }
   }
   return undefined;
-}
-
-function sortCoins(coins: readonly Coin[]): Coin[] {
-  return [...coins].sort((a, b) => (a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0));
 }
 
 /** Upstream's redacted reply error for non-contract failures (contract-abi.md §8.3). */

@@ -288,5 +288,7 @@ export function computeMsgServices(keeper: ComputeKeeper): MsgService[] {
     }),
   };
 
+  // The last-message marker (upstream's baseapp refuses every later message of the tx) is checked by
+  // the app's message loop, for every module's messages.
   return [storeCode, instantiate, execute, migrate, updateAdmin, clearAdmin] as MsgService[];
 }
