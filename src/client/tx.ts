@@ -40,6 +40,20 @@ export interface SignedTx {
 
 export const MAX_MEMO_BYTES = 256;
 
+/** The AuthInfo of one secp256k1 signer in SIGN_MODE_DIRECT with the tx's fee. */
+function directAuthInfo(tx: UnsignedTx, signer: TxSignerData, publicKey: Uint8Array): Uint8Array {
+  return encodeAuthInfo({
+    signerInfos: [
+      {
+        publicKey: { typeUrl: SECP256K1_PUBKEY_URL, value: encodePubKeyBytes(publicKey) },
+        modeInfo: { kind: "single", mode: SignMode.DIRECT },
+        sequence: signer.sequence,
+      },
+    ],
+    fee: { amount: coinsToProto(tx.fee.amount), gasLimit: tx.fee.gasLimit, payer: "", granter: tx.fee.granter ?? "" },
+  });
+}
+
 /** Builds the body and auth info, signs the SignDoc with `privateKey`, returns the TxRaw bytes. */
 export function signTxDirect(tx: UnsignedTx, signer: TxSignerData, privateKey: Uint8Array): SignedTx {
   if (tx.messages.length === 0) throw new ClientError("CLIENT_BAD_INPUT", "a transaction needs at least one message");
@@ -50,16 +64,7 @@ export function signTxDirect(tx: UnsignedTx, signer: TxSignerData, privateKey: U
   if (signer.chainId === "") throw new ClientError("CLIENT_BAD_INPUT", "a chain id is needed to sign");
   const publicKey = secp256k1PublicKey(privateKey);
   const bodyBytes = encodeTxBody({ messages: tx.messages, memo });
-  const authInfoBytes = encodeAuthInfo({
-    signerInfos: [
-      {
-        publicKey: { typeUrl: SECP256K1_PUBKEY_URL, value: encodePubKeyBytes(publicKey) },
-        modeInfo: { kind: "single", mode: SignMode.DIRECT },
-        sequence: signer.sequence,
-      },
-    ],
-    fee: { amount: coinsToProto(tx.fee.amount), gasLimit: tx.fee.gasLimit, payer: "", granter: tx.fee.granter ?? "" },
-  });
+  const authInfoBytes = directAuthInfo(tx, signer, publicKey);
   const signBytes = encodeSignDoc({
     bodyBytes,
     authInfoBytes,
@@ -74,16 +79,7 @@ export function signTxDirect(tx: UnsignedTx, signer: TxSignerData, privateKey: U
 /** A tx for gas estimation: real body and auth info, a 64-byte zero signature (as secretjs simulates). */
 export function simulationTx(tx: UnsignedTx, signer: TxSignerData, publicKey: Uint8Array): Uint8Array {
   const bodyBytes = encodeTxBody({ messages: tx.messages, memo: tx.memo ?? "" });
-  const authInfoBytes = encodeAuthInfo({
-    signerInfos: [
-      {
-        publicKey: { typeUrl: SECP256K1_PUBKEY_URL, value: encodePubKeyBytes(publicKey) },
-        modeInfo: { kind: "single", mode: SignMode.DIRECT },
-        sequence: signer.sequence,
-      },
-    ],
-    fee: { amount: coinsToProto(tx.fee.amount), gasLimit: tx.fee.gasLimit, payer: "", granter: tx.fee.granter ?? "" },
-  });
+  const authInfoBytes = directAuthInfo(tx, signer, publicKey);
   return encodeTxRaw({ bodyBytes, authInfoBytes, signatures: [new Uint8Array(64)] });
 }
 

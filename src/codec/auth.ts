@@ -7,10 +7,10 @@ import { ProtoWriter, decodeFields, field } from "./protobuf.ts";
 import {
   type PageRequest,
   type PageResponse,
-  decodePageRequest,
-  decodePageResponse,
-  encodePageRequest,
-  encodePageResponse,
+  decodeListResponse,
+  decodePageOnlyRequest,
+  encodeListResponse,
+  encodePageOnlyRequest,
 } from "./staking.ts";
 import { type Any, decodeAny, encodeAny } from "./tx.ts";
 
@@ -141,48 +141,31 @@ export function decodeParamsResponse(bytes: Uint8Array): Uint8Array {
 
 // The other `cosmos.auth.v1beta1.Query` methods (SDK 0.50 field numbers).
 
-function decodeOptionalPage(bytes: Uint8Array, what: string, fieldNumber: number): PageRequest | undefined {
-  let page: PageRequest | undefined;
-  decodeFields(bytes, what, { [fieldNumber]: field.message(decodePageRequest, (v) => (page = v)) });
-  return page;
-}
-
 /** `QueryAccountsRequest{1 pagination}`. */
 export function decodeQueryAccountsRequest(bytes: Uint8Array): { readonly pagination: PageRequest | undefined } {
-  return { pagination: decodeOptionalPage(bytes, "QueryAccountsRequest", 1) };
+  return decodePageOnlyRequest(bytes, "QueryAccountsRequest");
 }
 
 export function encodeQueryAccountsRequest(req: { readonly pagination?: PageRequest | undefined }): Uint8Array {
-  const w = new ProtoWriter();
-  if (req.pagination !== undefined) w.message(1, encodePageRequest(req.pagination));
-  return w.finish();
+  return encodePageOnlyRequest(req.pagination);
 }
 
 /** `QueryAccountsResponse{1 accounts Any[], 2 pagination}` (pagination always present, as upstream). */
 export function encodeQueryAccountsResponse(accounts: readonly Any[], page: PageResponse): Uint8Array {
-  const w = new ProtoWriter();
-  for (const a of accounts) w.message(1, encodeAny(a));
-  return w.message(2, encodePageResponse(page)).finish();
+  return encodeListResponse(accounts.map(encodeAny), page);
 }
 
 export function decodeQueryAccountsResponse(bytes: Uint8Array): {
   readonly accounts: Any[];
   readonly pagination: PageResponse | undefined;
 } {
-  const accounts: Any[] = [];
-  let pagination: PageResponse | undefined;
-  decodeFields(bytes, "QueryAccountsResponse", {
-    1: field.message(decodeAny, (v) => accounts.push(v)),
-    2: field.message(decodePageResponse, (v) => (pagination = v)),
-  });
-  return { accounts, pagination };
+  const { items, page } = decodeListResponse(bytes, "QueryAccountsResponse", decodeAny);
+  return { accounts: items, pagination: page };
 }
 
 /** `QueryModuleAccountsResponse{1 accounts Any[]}` (its request is empty). */
 export function encodeQueryModuleAccountsResponse(accounts: readonly Any[]): Uint8Array {
-  const w = new ProtoWriter();
-  for (const a of accounts) w.message(1, encodeAny(a));
-  return w.finish();
+  return encodeListResponse(accounts.map(encodeAny), undefined);
 }
 
 export function decodeQueryModuleAccountsResponse(bytes: Uint8Array): Any[] {

@@ -7,8 +7,11 @@ import { ProtoWriter, decodeFields, field } from "./protobuf.ts";
 import {
   type PageRequest,
   type PageResponse,
+  decodeListResponse,
+  decodePageOnlyRequest,
   decodePageRequest,
   decodePageResponse,
+  encodeListResponse,
   encodePageRequest,
   encodePageResponse,
 } from "./staking.ts";
@@ -237,37 +240,26 @@ export function decodeQueryTotalSupplyRequest(
 ): {
   readonly pagination: PageRequest | undefined;
 } {
-  let pagination: PageRequest | undefined;
-  decodeFields(bytes, what, { 1: field.message(decodePageRequest, (v) => (pagination = v)) });
-  return { pagination };
+  return decodePageOnlyRequest(bytes, what);
 }
 
 /** A request of one page only (`QueryTotalSupplyRequest`, `QueryDenomsMetadataRequest`). */
-export function encodePageOnlyRequest(pagination?: PageRequest): Uint8Array {
-  const w = new ProtoWriter();
-  if (pagination !== undefined) w.message(1, encodePageRequest(pagination));
-  return w.finish();
-}
+export { encodePageOnlyRequest } from "./staking.ts";
 
 /**
  * `{1 balances|supply: Coin[], 2 pagination}`: AllBalances, SpendableBalances and TotalSupply
  * responses with the page upstream computed (always present).
  */
 export function encodeCoinsPageResponse(coins: readonly ProtoCoin[], page: PageResponse): Uint8Array {
-  return writeCoins(new ProtoWriter(), 1, coins).message(2, encodePageResponse(page)).finish();
+  return encodeListResponse(coins.map(encodeCoin), page);
 }
 
 export function decodeCoinsPageResponse(bytes: Uint8Array): {
   readonly coins: ProtoCoin[];
   readonly pagination: PageResponse | undefined;
 } {
-  const coins: ProtoCoin[] = [];
-  let pagination: PageResponse | undefined;
-  decodeFields(bytes, "QueryCoinsResponse", {
-    1: field.message(decodeCoin, (v) => coins.push(v)),
-    2: field.message(decodePageResponse, (v) => (pagination = v)),
-  });
-  return { coins, pagination };
+  const { items, page } = decodeListResponse(bytes, "QueryCoinsResponse", decodeCoin);
+  return { coins: items, pagination: page };
 }
 
 /** `QuerySpendableBalancesRequest{1 address, 2 pagination}`, `QueryDenomOwnersRequest{1 denom, 2 pagination}`. */
@@ -308,22 +300,15 @@ export function decodeQueryDenomMetadataResponse(bytes: Uint8Array): Metadata | 
 
 /** `QueryDenomsMetadataResponse{1 metadatas, 2 pagination}`. */
 export function encodeQueryDenomsMetadataResponse(list: readonly Metadata[], page: PageResponse): Uint8Array {
-  const w = new ProtoWriter();
-  for (const m of list) w.message(1, encodeMetadata(m));
-  return w.message(2, encodePageResponse(page)).finish();
+  return encodeListResponse(list.map(encodeMetadata), page);
 }
 
 export function decodeQueryDenomsMetadataResponse(bytes: Uint8Array): {
   readonly metadatas: Metadata[];
   readonly pagination: PageResponse | undefined;
 } {
-  const metadatas: Metadata[] = [];
-  let pagination: PageResponse | undefined;
-  decodeFields(bytes, "QueryDenomsMetadataResponse", {
-    1: field.message(decodeMetadata, (v) => metadatas.push(v)),
-    2: field.message(decodePageResponse, (v) => (pagination = v)),
-  });
-  return { metadatas, pagination };
+  const { items, page } = decodeListResponse(bytes, "QueryDenomsMetadataResponse", decodeMetadata);
+  return { metadatas: items, pagination: page };
 }
 
 /** `DenomOwner{1 address, 2 balance Coin}`. */
@@ -343,24 +328,19 @@ function decodeDenomOwner(bytes: Uint8Array): DenomOwner {
 }
 
 /** `QueryDenomOwnersResponse{1 denom_owners, 2 pagination}`. */
+const encodeDenomOwner = (o: DenomOwner): Uint8Array =>
+  new ProtoWriter().string(1, o.address).message(2, encodeCoin(o.balance)).finish();
+
 export function encodeQueryDenomOwnersResponse(owners: readonly DenomOwner[], page: PageResponse): Uint8Array {
-  const w = new ProtoWriter();
-  for (const o of owners)
-    w.message(1, new ProtoWriter().string(1, o.address).message(2, encodeCoin(o.balance)).finish());
-  return w.message(2, encodePageResponse(page)).finish();
+  return encodeListResponse(owners.map(encodeDenomOwner), page);
 }
 
 export function decodeQueryDenomOwnersResponse(bytes: Uint8Array): {
   readonly owners: DenomOwner[];
   readonly pagination: PageResponse | undefined;
 } {
-  const owners: DenomOwner[] = [];
-  let pagination: PageResponse | undefined;
-  decodeFields(bytes, "QueryDenomOwnersResponse", {
-    1: field.message(decodeDenomOwner, (v) => owners.push(v)),
-    2: field.message(decodePageResponse, (v) => (pagination = v)),
-  });
-  return { owners, pagination };
+  const { items, page } = decodeListResponse(bytes, "QueryDenomOwnersResponse", decodeDenomOwner);
+  return { owners: items, pagination: page };
 }
 
 /** `SendEnabled{1 denom, 2 enabled}`. */

@@ -161,6 +161,22 @@ export function decodePageResponse(bytes: Uint8Array): PageResponse {
   return { nextKey, total };
 }
 
+/** A request of one optional page at field 1 (`QueryAccountsRequest`, `QueryTotalSupplyRequest`, …). */
+export function decodePageOnlyRequest(
+  bytes: Uint8Array,
+  what: string,
+): { readonly pagination: PageRequest | undefined } {
+  let pagination: PageRequest | undefined;
+  decodeFields(bytes, what, { 1: field.message(decodePageRequest, (v) => (pagination = v)) });
+  return { pagination };
+}
+
+export function encodePageOnlyRequest(pagination?: PageRequest): Uint8Array {
+  const w = new ProtoWriter();
+  if (pagination !== undefined) w.message(1, encodePageRequest(pagination));
+  return w.finish();
+}
+
 /** A request with only strings at fields 1..n and an optional PageRequest at `pageField`. */
 export function decodeStringsRequest(
   bytes: Uint8Array,

@@ -7,9 +7,10 @@ import { PrimitiveError } from "./errors.ts";
 
 export const SECRET_PREFIX = "secret";
 
-const CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+/** The 32 characters of bech32 data, in word order. */
+export const BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 const CHARSET_REV = new Int8Array(128).fill(-1);
-for (let i = 0; i < CHARSET.length; i++) CHARSET_REV[CHARSET.charCodeAt(i)] = i;
+for (let i = 0; i < BECH32_CHARSET.length; i++) CHARSET_REV[BECH32_CHARSET.charCodeAt(i)] = i;
 const GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
 
 function polymod(values: readonly number[]): number {
@@ -53,17 +54,36 @@ function convertBits(data: ArrayLike<number>, from: number, to: number, pad: boo
   return out;
 }
 
+/** The checksum polymod over a (lower-case) prefix and data words: 1 for valid bech32 (checksum included). */
+export function bech32Polymod(hrp: string, words: readonly number[]): number {
+  return polymod([...hrpExpand(hrp), ...words]);
+}
+
+/** The six checksum characters of a prefix and data words; `constant` 1 is bech32, 0x2bc830a3 bech32m. */
+export function bech32ChecksumText(hrp: string, words: readonly number[], constant = 1): string {
+  const mod = bech32Polymod(hrp, [...words, 0, 0, 0, 0, 0, 0]) ^ constant;
+  let out = "";
+  for (let i = 0; i < 6; i++) out += BECH32_CHARSET[(mod >>> (5 * (5 - i))) & 31]!;
+  return out;
+}
+
+/** Data words (checksum removed) to bytes; undefined when the padding is 5 bits or more, or not zero. */
+export function bech32WordsToBytes(words: readonly number[]): Uint8Array | undefined {
+  try {
+    return Uint8Array.from(convertBits(words, 5, 8, false));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Encodes bytes under a prefix, lower case. */
 export function bech32Encode(prefix: string, data: Uint8Array): string {
   const hrp = prefix.toLowerCase();
   checkHrp(hrp);
   const words = convertBits(data, 8, 5, true);
-  const values = [...hrpExpand(hrp), ...words, 0, 0, 0, 0, 0, 0];
-  const mod = polymod(values) ^ 1;
   let out = `${hrp}1`;
-  for (const w of words) out += CHARSET[w]!;
-  for (let i = 0; i < 6; i++) out += CHARSET[(mod >>> (5 * (5 - i))) & 31]!;
-  return out;
+  for (const w of words) out += BECH32_CHARSET[w]!;
+  return out + bech32ChecksumText(hrp, words);
 }
 
 function checkHrp(hrp: string): void {
@@ -106,7 +126,7 @@ export function bech32Decode(text: string): Bech32Decoded {
     if (v < 0) throw new PrimitiveError("BECH32_INVALID", `invalid character (code=${dataPart[i]!})`);
     values.push(v);
   }
-  if (polymod([...hrpExpand(hrp), ...values]) !== 1) throw new PrimitiveError("BECH32_CHECKSUM", "invalid checksum");
+  if (bech32Polymod(hrp, values) !== 1) throw new PrimitiveError("BECH32_CHECKSUM", "invalid checksum");
   const data = Uint8Array.from(convertBits(values.slice(0, -6), 5, 8, false));
   return { prefix: hrp, data };
 }

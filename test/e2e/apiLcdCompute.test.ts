@@ -17,7 +17,7 @@ import { computeEnclaveFromClient } from "../../src/app/compute/enclaveClient.ts
 import { type WorkerEnclave, createWorkerEnclave } from "../../src/enclave-api/workerEnclave.ts";
 import { toBase64 } from "../../src/primitives/base64.ts";
 import { storeCheck } from "../../src/vm/runtime/store.ts";
-import { CHAIN_ID, newApp } from "../helpers/appTx.ts";
+import { CHAIN_ID, genesisForAddresses, newApp } from "../helpers/appTx.ts";
 import { MNEMONICS, Wallet } from "../helpers/secretjsTx.ts";
 import { TestBackend } from "../unit/apiLcdBackend.ts";
 
@@ -90,24 +90,12 @@ before(async () => {
     }),
   });
   const accounts = [walletA.address, walletB.address];
-  app.initChain({
-    chainId: CHAIN_ID,
-    appState: {
-      auth: {
-        accounts: accounts.map((address, i) => ({
-          "@type": "/cosmos.auth.v1beta1.BaseAccount",
-          address,
-          pub_key: null,
-          account_number: String(i),
-          sequence: "0",
-        })),
-      },
-      bank: {
-        balances: accounts.map((address) => ({ address, coins: [{ denom: "uscrt", amount: "1000000000000" }] })),
-      },
-      register: { node_exch_key: toBase64(keys.nodeExchKey), io_exch_key: toBase64(keys.ioExchKey) },
-    },
-  });
+  app.initChain(
+    genesisForAddresses(
+      accounts.map((address) => ({ address, coins: [{ denom: "uscrt", amount: "1000000000000" }] })),
+      { register: { node_exch_key: toBase64(keys.nodeExchKey), io_exch_key: toBase64(keys.ioExchKey) } },
+    ),
+  );
   backend = new TestBackend(app, CHAIN_ID);
   backend.produceBlock([]);
   server = await startLcdServer({ backend, port: 0 });

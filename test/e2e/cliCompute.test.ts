@@ -13,7 +13,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
-import { run as keys } from "../../src/cli/commands/keys.ts";
 import { run as tx } from "../../src/cli/commands/tx.ts";
 import { run as query } from "../../src/cli/commands/query.ts";
 import { memoryIo } from "../../src/cli/lib/io.ts";
@@ -37,10 +36,9 @@ import { fromBase64, toBase64 } from "../../src/primitives/base64.ts";
 import { encodeAddress } from "../../src/primitives/bech32.ts";
 import { utf8Decode, utf8Encode } from "../../src/primitives/bytes.ts";
 import { fromHex, toHex } from "../../src/primitives/hex.ts";
+import { ADDRESS_A, errorCode, recoverKeyA, scrtRunner, signedJson } from "../helpers/cli.ts";
 
-const MNEMONIC_A =
-  "grant rice replace explain federal release fix clever romance raise often wild taxi quarter soccer fiber love must tape steak together observe swap guitar";
-const A = "secret1ap26qrlp8mcq2pg6r47w43l0y8zkqm8a450s03";
+const A = ADDRESS_A;
 const CONTRACT = "secret1zk06mshazu82guaev26vd5wwqw5qm0lwzvcltr";
 const CHAIN = "secretdev-1";
 const CODE_HASH = "c0de".repeat(16);
@@ -322,15 +320,9 @@ const passFile = join(home, "pass");
 let server: Server;
 let lcd: string;
 
-async function scrt(
-  cmd: (args: readonly string[], io: ReturnType<typeof memoryIo>) => Promise<number>,
-  args: string[],
-  tty = false,
-): Promise<{ code: number; out: string; err: string }> {
-  const io = memoryIo({ env: { SCRT_HOME: home, SCRT_LCD: lcd }, tty });
-  const code = await cmd(args, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const scrt = scrtRunner(() => ({ SCRT_HOME: home, SCRT_LCD: lcd }));
+/** The flags of a command signed by key `a`, output as JSON. */
+const signed = (args: readonly string[]): string[] => signedJson(args, passFile, "--from", "a");
 
 before(async () => {
   server = createServer((req, res) => {
@@ -339,17 +331,7 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   lcd = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   writeFileSync(passFile, "compute test passphrase\n");
-  writeFileSync(join(home, "mnemonic"), MNEMONIC_A);
-  const added = await scrt(keys, [
-    "add",
-    "a",
-    "--recover",
-    "--mnemonic-file",
-    join(home, "mnemonic"),
-    "--passphrase-file",
-    passFile,
-  ]);
-  assert.equal(added.code, 0, added.err);
+  await recoverKeyA(scrt, home, passFile);
 });
 after(async () => {
   server.closeAllConnections();
@@ -361,19 +343,7 @@ describe("scrt tx compute / query compute with client-side encryption", () => {
   let executeHash = "";
 
   it("execute: the enclave side reads the message; the CLI decrypts data and attributes", async () => {
-    const r = await scrt(tx, [
-      "compute",
-      "execute",
-      CONTRACT,
-      '{"increment":{}}',
-      "--from",
-      "a",
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const r = await scrt(tx, signed(["compute", "execute", CONTRACT, '{"increment":{}}']));
     assert.equal(r.code, 0, r.err);
     const out = JSON.parse(r.out) as {
       txhash: string;
@@ -415,19 +385,7 @@ describe("scrt tx compute / query compute with client-side encryption", () => {
   });
 
   it("a failing execute reports the decrypted contract error", async () => {
-    const r = await scrt(tx, [
-      "compute",
-      "execute",
-      CONTRACT,
-      '{"boom":{}}',
-      "--from",
-      "a",
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const r = await scrt(tx, signed(["compute", "execute", CONTRACT, '{"boom":{}}']));
     assert.equal(r.code, 1);
     const err = JSON.parse(r.err) as { error: { code: string; message: string; details: { rawLog: string } } };
     assert.equal(err.error.code, "CLIENT_TX_FAILED");
@@ -436,42 +394,14 @@ describe("scrt tx compute / query compute with client-side encryption", () => {
   });
 
   it("instantiate reports the contract address; bad JSON is refused before signing", async () => {
-    const r = await scrt(tx, [
-      "compute",
-      "instantiate",
-      "1",
-      '{"count":1}',
-      "--label",
-      "l",
-      "--from",
-      "a",
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const r = await scrt(tx, signed(["compute", "instantiate", "1", '{"count":1}', "--label", "l"]));
     assert.equal(r.code, 0, r.err);
     const out = JSON.parse(r.out) as { contract_address: string; data: { data: string }[] };
     assert.equal(out.contract_address, CONTRACT);
     assert.equal(out.data[0]!.data, '{"count":8}');
-    const bad = await scrt(tx, [
-      "compute",
-      "instantiate",
-      "1",
-      "{count:1}",
-      "--label",
-      "l",
-      "--from",
-      "a",
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const bad = await scrt(tx, signed(["compute", "instantiate", "1", "{count:1}", "--label", "l"]));
     assert.equal(bad.code, 1);
-    assert.equal((JSON.parse(bad.err) as { error: { code: string } }).error.code, "CLIENT_BAD_INPUT");
+    assert.equal(errorCode(bad), "CLIENT_BAD_INPUT");
     const noLabel = await scrt(tx, [
       "compute",
       "instantiate",
@@ -487,20 +417,7 @@ describe("scrt tx compute / query compute with client-side encryption", () => {
   });
 
   it("migrate encrypts for the new code and reads the output; --gas auto on a contract call explains itself", async () => {
-    const r = await scrt(tx, [
-      "compute",
-      "migrate",
-      CONTRACT,
-      "1",
-      '{"migrate":{}}',
-      "--from",
-      "a",
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const r = await scrt(tx, signed(["compute", "migrate", CONTRACT, "1", '{"migrate":{}}']));
     assert.equal(r.code, 0, r.err);
     const out = JSON.parse(r.out) as {
       data: { data: string }[];
@@ -508,21 +425,7 @@ describe("scrt tx compute / query compute with client-side encryption", () => {
     };
     assert.equal(out.data[0]!.data, '{"count":8}');
     assert.deepEqual(out.events[0]!.attributes[1], { key: "action", value: "migrate", index: true });
-    const auto = await scrt(tx, [
-      "compute",
-      "execute",
-      CONTRACT,
-      "{}",
-      "--gas",
-      "auto",
-      "--from",
-      "a",
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const auto = await scrt(tx, signed(["compute", "execute", CONTRACT, "{}", "--gas", "auto"]));
     const e = JSON.parse(auto.err) as { error: { code: string; message: string } };
     assert.equal(e.error.code, "CLIENT_SIMULATE_FAILED");
     assert.match(e.error.message, /give --gas N/);
@@ -562,34 +465,12 @@ describe("scrt tx compute / query compute with client-side encryption", () => {
     assert.match(r.out, /gas: 123456\/1300000/);
     assert.deepEqual(gunzipSync(lastStoredWasm!), Buffer.from(wasm));
     // Not a terminal: no bar.
-    const quiet = await scrt(tx, [
-      "compute",
-      "store",
-      file,
-      "--from",
-      "a",
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const quiet = await scrt(tx, signed(["compute", "store", file]));
     assert.equal(quiet.code, 0, quiet.err);
     assert.doesNotMatch(quiet.err, /uploading/);
     const notWasm = join(home, "x.txt");
     writeFileSync(notWasm, "hello");
-    const bad = await scrt(tx, [
-      "compute",
-      "store",
-      notWasm,
-      "--from",
-      "a",
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
-    assert.equal((JSON.parse(bad.err) as { error: { code: string } }).error.code, "CLIENT_BAD_INPUT");
+    const bad = await scrt(tx, signed(["compute", "store", notWasm]));
+    assert.equal(errorCode(bad), "CLIENT_BAD_INPUT");
   });
 });

@@ -7,31 +7,18 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { run as keys } from "../../src/cli/commands/keys.ts";
 import { run as tx } from "../../src/cli/commands/tx.ts";
 import { run as query } from "../../src/cli/commands/query.ts";
-import { memoryIo } from "../../src/cli/lib/io.ts";
+import { ADDRESS_A, recoverKeyA, scrtRunner } from "../helpers/cli.ts";
+import { freePort } from "../helpers/net.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const MNEMONIC_A =
-  "grant rice replace explain federal release fix clever romance raise often wild taxi quarter soccer fiber love must tape steak together observe swap guitar";
-const A = "secret1ap26qrlp8mcq2pg6r47w43l0y8zkqm8a450s03";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject()));
-    });
-  });
-}
+const A = ADDRESS_A;
 
 describe("scrt keys/tx/query against the dev chain", { timeout: 180_000 }, () => {
   let child: ChildProcess;
@@ -41,15 +28,19 @@ describe("scrt keys/tx/query against the dev chain", { timeout: 180_000 }, () =>
   let lcd: string;
   let node: string;
 
-  async function scrt(
-    cmd: (args: readonly string[], io: ReturnType<typeof memoryIo>) => Promise<number>,
-    args: string[],
-  ): Promise<{ code: number; out: string; err: string; json: () => Record<string, unknown> }> {
-    const io = memoryIo({ env: { SCRT_HOME: cliHome, SCRT_LCD: lcd, SCRT_NODE: node, SCRT_KEYRING_BACKEND: "test" } });
-    const code = await cmd(args, io);
-    const out = io.out();
-    return { code, out, err: io.err(), json: () => JSON.parse(out) as Record<string, unknown> };
-  }
+  const scrt = scrtRunner(() => ({ SCRT_HOME: cliHome, SCRT_LCD: lcd, SCRT_NODE: node, SCRT_KEYRING_BACKEND: "test" }));
+
+  /** A contract call signed by `a` with a fixed gas, output as JSON. */
+  const fromA = (args: readonly string[]): string[] => [
+    ...args,
+    "--from",
+    "a",
+    "--gas",
+    "2000000",
+    "--yes",
+    "--output",
+    "json",
+  ];
 
   before(async () => {
     chainHome = mkdtempSync(join(tmpdir(), "scrt-cli-devchain-"));
@@ -68,9 +59,7 @@ describe("scrt keys/tx/query against the dev chain", { timeout: 180_000 }, () =>
       if (probe.code === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    writeFileSync(join(cliHome, "mnemonic"), MNEMONIC_A);
-    const added = await scrt(keys, ["add", "a", "--recover", "--mnemonic-file", join(cliHome, "mnemonic")]);
-    assert.equal(added.code, 0, added.err);
+    await recoverKeyA(scrt, cliHome);
   });
 
   after(async () => {
@@ -130,37 +119,11 @@ describe("scrt keys/tx/query against the dev chain", { timeout: 180_000 }, () =>
     assert.equal(store.code, 0, `${store.err}\n${output.slice(-2000)}`);
     const codeId = (store.json() as { code_id: string }).code_id;
     assert.match(codeId, /^[1-9][0-9]*$/);
-    const inst = await scrt(tx, [
-      "compute",
-      "instantiate",
-      codeId,
-      '{"count":3}',
-      "--label",
-      "cli counter",
-      "--from",
-      "a",
-      "--gas",
-      "2000000",
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const inst = await scrt(tx, fromA(["compute", "instantiate", codeId, '{"count":3}', "--label", "cli counter"]));
     assert.equal(inst.code, 0, inst.err);
     const contract = (inst.json() as { contract_address: string }).contract_address;
     assert.match(contract, /^secret1/);
-    const exec = await scrt(tx, [
-      "compute",
-      "execute",
-      contract,
-      '{"increment":{}}',
-      "--from",
-      "a",
-      "--gas",
-      "2000000",
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const exec = await scrt(tx, fromA(["compute", "execute", contract, '{"increment":{}}']));
     assert.equal(exec.code, 0, exec.err);
     const q = await scrt(query, ["compute", "query", contract, '{"get_count":{}}', "--output", "json"]);
     assert.equal(q.code, 0, q.err);

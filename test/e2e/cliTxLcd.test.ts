@@ -13,21 +13,18 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startLcdServer, type LcdServer } from "../../src/api/lcd/index.ts";
 import { startRpcServer, type RpcServer } from "../../src/api/rpc/index.ts";
-import { run as keys } from "../../src/cli/commands/keys.ts";
 import { run as tx } from "../../src/cli/commands/tx.ts";
 import { run as query } from "../../src/cli/commands/query.ts";
-import { memoryIo } from "../../src/cli/lib/io.ts";
 import { toBase64 } from "../../src/primitives/base64.ts";
 import { LcdClient } from "../../src/client/lcd.ts";
 import { signTxDirect } from "../../src/client/tx.ts";
 import { msgSend } from "../../src/client/msgs/bank.ts";
 import { keyFromMnemonic } from "../../src/client/hd.ts";
-import { CHAIN_ID, newApp } from "../helpers/appTx.ts";
+import { CHAIN_ID, genesisForAddresses, newApp } from "../helpers/appTx.ts";
+import { ADDRESS_A, MNEMONIC_A, errorCode, recoverKeyA, scrtRunner, signedJson } from "../helpers/cli.ts";
 import { TestBackend } from "../unit/apiLcdBackend.ts";
 
-const MNEMONIC_A =
-  "grant rice replace explain federal release fix clever romance raise often wild taxi quarter soccer fiber love must tape steak together observe swap guitar";
-const A = "secret1ap26qrlp8mcq2pg6r47w43l0y8zkqm8a450s03";
+const A = ADDRESS_A;
 const B = "secret1fc3fzy78ttp0lwuujw7e52rhspxn8uj52zfyne";
 const START = 1_000_000_000n;
 
@@ -39,56 +36,27 @@ let lcd: string;
 let node: string;
 let backend: TestBackend;
 
-async function scrt(
-  cmd: (args: readonly string[], io: ReturnType<typeof memoryIo>) => Promise<number>,
-  args: string[],
-): Promise<{ code: number; out: string; err: string }> {
-  const io = memoryIo({ env: { SCRT_HOME: home } });
-  const code = await cmd(args, io);
-  return { code, out: io.out(), err: io.err() };
-}
-const errorCode = (r: { err: string }): string => (JSON.parse(r.err) as { error: { code: string } }).error.code;
+const scrt = scrtRunner(() => ({ SCRT_HOME: home }));
+/** The flags of a signed command against this LCD, output as JSON. */
+const signed = (args: readonly string[]): string[] => signedJson(args, passFile, "--lcd", lcd);
 
 before(async () => {
   const app = newApp();
-  app.initChain({
-    chainId: CHAIN_ID,
-    appState: {
-      auth: {
-        accounts: [
-          {
-            "@type": "/cosmos.auth.v1beta1.BaseAccount",
-            address: A,
-            pub_key: null,
-            account_number: "0",
-            sequence: "0",
-          },
-        ],
-      },
-      bank: { balances: [{ address: A, coins: [{ denom: "uscrt", amount: START.toString() }] }] },
+  app.initChain(
+    genesisForAddresses([{ address: A, coins: [{ denom: "uscrt", amount: START.toString() }] }], {
       register: {
         node_exch_key: toBase64(new Uint8Array(32).fill(1)),
         io_exch_key: toBase64(new Uint8Array(32).fill(2)),
       },
-    },
-  });
+    }),
+  );
   backend = new TestBackend(app, CHAIN_ID);
   server = await startLcdServer({ backend, host: "127.0.0.1", port: 0 });
   lcd = `http://127.0.0.1:${server.port}`;
   rpcServer = await startRpcServer({ backend, host: "127.0.0.1", port: 0 });
   node = `http://127.0.0.1:${rpcServer.port}`;
   writeFileSync(passFile, "lcd test passphrase\n");
-  writeFileSync(join(home, "mnemonic"), MNEMONIC_A);
-  const added = await scrt(keys, [
-    "add",
-    "a",
-    "--recover",
-    "--mnemonic-file",
-    join(home, "mnemonic"),
-    "--passphrase-file",
-    passFile,
-  ]);
-  assert.equal(added.code, 0, added.err);
+  await recoverKeyA(scrt, home, passFile);
 });
 after(async () => {
   await server.close();
@@ -98,20 +66,7 @@ after(async () => {
 
 describe("scrt tx/query against the LCD gateway", () => {
   it("bank send with gas auto: included, balances and sequence change, query tx finds it", async () => {
-    const sent = await scrt(tx, [
-      "bank",
-      "send",
-      "a",
-      B,
-      "1000uscrt",
-      "--lcd",
-      lcd,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const sent = await scrt(tx, signed(["bank", "send", "a", B, "1000uscrt"]));
     assert.equal(sent.code, 0, sent.err);
     const r = JSON.parse(sent.out) as {
       txhash: string;
@@ -164,28 +119,24 @@ describe("scrt tx/query against the LCD gateway", () => {
   });
 
   it("a second send with a fixed gas and fee uses the next sequence", async () => {
-    const sent = await scrt(tx, [
-      "bank",
-      "send",
-      A,
-      B,
-      "5uscrt",
-      "--from",
-      "a",
-      "--gas",
-      "60000",
-      "--fees",
-      "750uscrt",
-      "--lcd",
-      lcd,
-      "--chain-id",
-      CHAIN_ID,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const sent = await scrt(
+      tx,
+      signed([
+        "bank",
+        "send",
+        A,
+        B,
+        "5uscrt",
+        "--from",
+        "a",
+        "--gas",
+        "60000",
+        "--fees",
+        "750uscrt",
+        "--chain-id",
+        CHAIN_ID,
+      ]),
+    );
     assert.equal(sent.code, 0, sent.err);
     assert.equal((JSON.parse(sent.out) as { fee: string }).fee, "750uscrt");
     const balB = await scrt(query, ["bank", "balances", B, "--lcd", lcd, "--output", "json", "--denom", "uscrt"]);
@@ -193,43 +144,11 @@ describe("scrt tx/query against the LCD gateway", () => {
   });
 
   it("refusals come back as coded errors", async () => {
-    const tooMuch = await scrt(tx, [
-      "bank",
-      "send",
-      "a",
-      B,
-      `${START * 2n}uscrt`,
-      "--gas",
-      "50000",
-      "--lcd",
-      lcd,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const tooMuch = await scrt(tx, signed(["bank", "send", "a", B, `${START * 2n}uscrt`, "--gas", "50000"]));
     assert.equal(tooMuch.code, 1);
     // CheckTx does not run messages, so the overdraft fails in the block (code 5 insufficient funds).
     assert.match(errorCode(tooMuch), /^CLIENT_TX_(FAILED|REJECTED)$/);
-    const lowFee = await scrt(tx, [
-      "bank",
-      "send",
-      "a",
-      B,
-      "1uscrt",
-      "--gas",
-      "50000",
-      "--fees",
-      "1uscrt",
-      "--lcd",
-      lcd,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const lowFee = await scrt(tx, signed(["bank", "send", "a", B, "1uscrt", "--gas", "50000", "--fees", "1uscrt"]));
     assert.equal(lowFee.code, 1);
     assert.equal(errorCode(lowFee), "CLIENT_TX_REJECTED");
     assert.match(lowFee.err, /insufficient fee/);
@@ -250,20 +169,7 @@ describe("scrt tx/query against the LCD gateway", () => {
       "json",
     ]);
     assert.equal(errorCode(bad), "CLIENT_WRONG_PASSPHRASE");
-    const badAddr = await scrt(tx, [
-      "bank",
-      "send",
-      "a",
-      "secret1xyz",
-      "1uscrt",
-      "--lcd",
-      lcd,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const badAddr = await scrt(tx, signed(["bank", "send", "a", "secret1xyz", "1uscrt"]));
     assert.equal(errorCode(badAddr), "CLIENT_BAD_INPUT");
     const noFrom = await scrt(tx, ["compute", "execute", B, "{}", "--lcd", lcd]);
     assert.equal(noFrom.code, 2);
@@ -283,70 +189,17 @@ describe("scrt tx/query against the LCD gateway", () => {
 
   it("staking and gov messages are built, signed and estimated; a chain refusal in simulate is a clear error", async () => {
     // No such validator / proposal: simulation fails whatever modules the app has.
-    const delegate = await scrt(tx, [
-      "staking",
-      "delegate",
-      "secretvaloper1ap26qrlp8mcq2pg6r47w43l0y8zkqm8aynpdzc",
-      "10uscrt",
-      "--from",
-      "a",
-      "--lcd",
-      lcd,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const delegate = await scrt(
+      tx,
+      signed(["staking", "delegate", "secretvaloper1ap26qrlp8mcq2pg6r47w43l0y8zkqm8aynpdzc", "10uscrt", "--from", "a"]),
+    );
     assert.equal(delegate.code, 1);
     assert.equal(errorCode(delegate), "CLIENT_SIMULATE_FAILED");
-    const vote = await scrt(tx, [
-      "gov",
-      "vote",
-      "999",
-      "yes",
-      "--from",
-      "a",
-      "--lcd",
-      lcd,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const vote = await scrt(tx, signed(["gov", "vote", "999", "yes", "--from", "a"]));
     assert.equal(errorCode(vote), "CLIENT_SIMULATE_FAILED");
-    const badOption = await scrt(tx, [
-      "gov",
-      "vote",
-      "1",
-      "perhaps",
-      "--from",
-      "a",
-      "--lcd",
-      lcd,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const badOption = await scrt(tx, signed(["gov", "vote", "1", "perhaps", "--from", "a"]));
     assert.equal(errorCode(badOption), "CLIENT_BAD_INPUT");
-    const badValidator = await scrt(tx, [
-      "staking",
-      "unbond",
-      B,
-      "10uscrt",
-      "--from",
-      "a",
-      "--lcd",
-      lcd,
-      "--passphrase-file",
-      passFile,
-      "--yes",
-      "--output",
-      "json",
-    ]);
+    const badValidator = await scrt(tx, signed(["staking", "unbond", B, "10uscrt", "--from", "a"]));
     assert.equal(errorCode(badValidator), "CLIENT_BAD_INPUT");
   });
 

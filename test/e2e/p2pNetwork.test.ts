@@ -3,7 +3,7 @@
  * persistent-peer reconnection after a restart, a peer sending garbage and oversized gossip until it
  * is banned, and peers of another chain refused at the handshake.
  */
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { sha256 } from "../../src/crypto/hash.ts";
 import { utf8Encode } from "../../src/primitives/bytes.ts";
@@ -19,35 +19,15 @@ import {
   topicName,
   type ChannelName,
   type GossipSource,
-  type NodeKey,
   type P2PEvents,
   type P2PNode,
-  type P2POptionsInput,
 } from "../../src/p2p/index.ts";
+import { p2pNodeStarter, waitFor } from "../helpers/p2p.ts";
 
 const CHAIN = "p2p-test-1";
 const GENESIS = sha256(utf8Encode("genesis of p2p-test-1"));
 
-const running: P2PNode[] = [];
-after(async () => {
-  await Promise.allSettled(running.map((n) => n.stop()));
-});
-
-async function startNode(extra: Partial<P2POptionsInput> = {}, key: NodeKey = generateNodeKey()): Promise<P2PNode> {
-  const node = createP2P(testP2POptions({ chainId: CHAIN, genesisHash: GENESIS, nodeKey: key, ...extra }));
-  await node.start();
-  running.push(node);
-  return node;
-}
-
-/** Polls `cond` until it holds; fails with `what` after `ms` (a deadline for failure, not a timing claim). */
-async function waitFor(what: string, cond: () => boolean, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const startNode = p2pNodeStarter(CHAIN, GENESIS);
 
 function fakeMetrics(): { values: Map<string, number>; metrics: Metrics } {
   const values = new Map<string, number>();

@@ -3,46 +3,19 @@
  * caps, bad frames, timeouts) and the BlockSyncer fetching N blocks from two providers, one of which
  * serves garbage.
  */
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { sha256 } from "../../src/crypto/hash.ts";
 import { bytesEqual, concatBytes, utf8Encode } from "../../src/primitives/bytes.ts";
 import { isCodedError } from "../../src/primitives/errors.ts";
-import {
-  createP2P,
-  generateNodeKey,
-  SYNC_PROTOCOL,
-  testP2POptions,
-  type P2PNode,
-  type P2POptionsInput,
-  type SyncProgress,
-} from "../../src/p2p/index.ts";
+import { SYNC_PROTOCOL, type P2PNode, type SyncProgress } from "../../src/p2p/index.ts";
+import { p2pNodeStarter, waitFor } from "../helpers/p2p.ts";
 
 const CHAIN = "p2p-sync-test-1";
 const GENESIS = sha256(utf8Encode("genesis of p2p-sync-test-1"));
 const N = 120n;
 
-const running: P2PNode[] = [];
-after(async () => {
-  await Promise.allSettled(running.map((n) => n.stop()));
-});
-
-async function startNode(extra: Partial<P2POptionsInput> = {}): Promise<P2PNode> {
-  const node = createP2P(
-    testP2POptions({ chainId: CHAIN, genesisHash: GENESIS, nodeKey: generateNodeKey(), ...extra }),
-  );
-  await node.start();
-  running.push(node);
-  return node;
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const startNode = p2pNodeStarter(CHAIN, GENESIS);
 
 /** The block of a height: a hash chain, so a verifier can tell a real block from garbage. */
 function blockAt(height: bigint): Uint8Array {

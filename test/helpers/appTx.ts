@@ -3,6 +3,7 @@
  * MsgSend/MultiSend txs signed with SIGN_MODE_DIRECT (or LEGACY_AMINO_JSON), and a fresh app on an
  * in-memory store with a genesis of funded accounts.
  */
+import assert from "node:assert/strict";
 import { APP_STORE_NAMES, SecretApp, type AppOptions, type GenesisDoc } from "../../src/app/index.ts";
 import { sortedJson } from "../../src/app/signing.ts";
 import { BANK_URLS, encodeMsgMultiSend, encodeMsgSend, type MsgMultiSend } from "../../src/codec/bank.ts";
@@ -114,19 +115,36 @@ export function genesisFor(
   funded: ReadonlyArray<{ readonly key: TestKey; readonly coins: readonly ProtoCoin[] }>,
   chainId = CHAIN_ID,
 ): GenesisDoc {
+  return genesisForAddresses(
+    funded.map((f) => ({ address: f.key.bech32, coins: f.coins })),
+    {},
+    chainId,
+  );
+}
+
+/**
+ * Genesis JSON with each bech32 address a BaseAccount (account number = its index, no public key)
+ * holding its coins; `extra` adds other modules' sections (e.g. `register`).
+ */
+export function genesisForAddresses(
+  funded: ReadonlyArray<{ readonly address: string; readonly coins: readonly ProtoCoin[] }>,
+  extra: Readonly<Record<string, unknown>> = {},
+  chainId = CHAIN_ID,
+): GenesisDoc {
   return {
     chainId,
     appState: {
       auth: {
         accounts: funded.map((f, i) => ({
           "@type": "/cosmos.auth.v1beta1.BaseAccount",
-          address: f.key.bech32,
+          address: f.address,
           pub_key: null,
           account_number: String(i),
           sequence: "0",
         })),
       },
-      bank: { balances: funded.map((f) => ({ address: f.key.bech32, coins: f.coins })) },
+      bank: { balances: funded.map((f) => ({ address: f.address, coins: f.coins })) },
+      ...extra,
     },
   };
 }
@@ -138,3 +156,19 @@ export function newApp(db: Database = createMemoryDatabase(), options: Partial<A
 
 /** Nanoseconds of a block time `height` seconds after 2025-01-01. */
 export const blockTime = (height: number): bigint => (1_735_689_600n + BigInt(height)) * 1_000_000_000n;
+
+/** A fresh app on `genesis` with an empty block 1 committed, so that queries see committed state. */
+export function appAfterFirstBlock(genesis: GenesisDoc): SecretApp {
+  const app = newApp();
+  app.initChain(genesis);
+  app.finalizeBlock({ height: 1, timeNanos: blockTime(1), txs: [] });
+  app.commit();
+  return app;
+}
+
+/** A query through the app's router that must succeed (else the test fails with its log); the answer. */
+export function queryOk(app: SecretApp, path: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const r = app.query(path, data);
+  assert.equal(r.code, 0, `${path}: ${r.log}`);
+  return r.value;
+}

@@ -11,7 +11,7 @@ import { startLcdServer, type LcdServer } from "../../src/api/lcd/index.ts";
 import { moduleAddress } from "../../src/app/index.ts";
 import { toBase64 } from "../../src/primitives/base64.ts";
 import { encodeAddress } from "../../src/primitives/bech32.ts";
-import { CHAIN_ID, newApp, sendMsg, signTx, testKey } from "../helpers/appTx.ts";
+import { CHAIN_ID, genesisForAddresses, newApp, sendMsg, signTx, testKey } from "../helpers/appTx.ts";
 import { MNEMONICS, Wallet } from "../helpers/secretjsTx.ts";
 import { TestBackend } from "./apiLcdBackend.ts";
 
@@ -80,24 +80,10 @@ const FEE_COLLECTOR = encodeAddress(moduleAddress("fee_collector"));
 
 function genesis(): { chainId: string; appState: unknown } {
   const accounts = [walletA.address, walletB.address, other.bech32];
-  return {
-    chainId: CHAIN_ID,
-    appState: {
-      auth: {
-        accounts: accounts.map((address, i) => ({
-          "@type": "/cosmos.auth.v1beta1.BaseAccount",
-          address,
-          pub_key: null,
-          account_number: String(i),
-          sequence: "0",
-        })),
-      },
-      bank: {
-        balances: accounts.map((address) => ({ address, coins: [{ denom: "uscrt", amount: START.toString() }] })),
-      },
-      register: { node_exch_key: toBase64(NODE_KEY), io_exch_key: toBase64(IO_KEY) },
-    },
-  };
+  return genesisForAddresses(
+    accounts.map((address) => ({ address, coins: [{ denom: "uscrt", amount: START.toString() }] })),
+    { register: { node_exch_key: toBase64(NODE_KEY), io_exch_key: toBase64(IO_KEY) } },
+  );
 }
 
 let backend: TestBackend;
@@ -478,7 +464,12 @@ describe("LCD queries, routing and errors over raw HTTP", () => {
       2,
       /^codespace sdk code 6: unknown request: unknown query path \/cosmos\.feegrant\.v1beta1\.Query\/Allowances$/,
     );
-    assertGatewayError(await get(`/cosmos/staking/v1beta1/validators?status=NOT_A_STATUS`), 500, 2);
+    assertGatewayError(
+      await get(`/cosmos/staking/v1beta1/validators?status=NOT_A_STATUS`),
+      400,
+      3,
+      /^invalid validator status NOT_A_STATUS$/,
+    );
     assertGatewayError(
       await get(`/cosmos/bank/v1beta1/balances/${nobody}?pagination.limit=abc`),
       400,

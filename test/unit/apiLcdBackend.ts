@@ -1,26 +1,15 @@
 /**
- * A test double of the node for the LCD tests: an `ApiBackend` over a real `SecretApp` (in-memory
- * store) that "produces blocks" by calling `finalizeBlock`/`commit` itself, keeps the blocks and an
- * index of included txs, and answers tx searches with a small subset of the CometBFT query language
- * (`type.key='value'`, `tx.height=N`, `tx.hash='HEX'`, joined by AND).
+ * A test double of the node for the LCD tests (on test/helpers/testBackend.ts): a real `SecretApp`
+ * (in-memory store) whose blocks the double makes itself, right after each broadcast by default, and
+ * tx searches in a small subset of the CometBFT query language (`type.key='value'`, `tx.height=N`,
+ * `tx.hash='HEX'`, joined by AND).
  */
 import { createHash } from "node:crypto";
-import type {
-  ApiBackend,
-  BlockRecord,
-  BlockResultsRecord,
-  BroadcastResult,
-  IndexedTx,
-  NodeEvent,
-  NodeIdentity,
-  NodeStatus,
-  SearchOptions,
-  SearchResult,
-  ValidatorRecord,
-} from "../../src/api/backend.ts";
-import type { QueryResponse, SecretApp, SimulateResponse, TxResult } from "../../src/app/index.ts";
-import type { Commit, Header } from "../../src/codec/consensus.ts";
+import type { BlockRecord, IndexedTx, SearchOptions, SearchResult, ValidatorRecord } from "../../src/api/backend.ts";
+import type { SecretApp, TxResult } from "../../src/app/index.ts";
+import type { BlockId, Commit, Header, Timestamp } from "../../src/codec/consensus.ts";
 import { toHex } from "../../src/primitives/hex.ts";
+import { type NewBlockInput, TestBackendBase, pageOf } from "../helpers/testBackend.ts";
 
 const sha = (...parts: Array<Uint8Array | string>): Uint8Array => {
   const h = createHash("sha256");
@@ -42,49 +31,39 @@ export interface TestBackendOptions {
   readonly genesisSeconds?: bigint;
 }
 
-export class TestBackend implements ApiBackend {
-  readonly chainId: string;
-  readonly blocks: BlockRecord[] = [];
-  readonly results: BlockResultsRecord[] = [];
-  readonly indexed: IndexedTx[] = [];
-  private readonly byHash = new Map<string, IndexedTx>();
-  private mempool: Uint8Array[] = [];
-  private readonly listeners = new Set<(e: NodeEvent) => void>();
+export class TestBackend extends TestBackendBase {
   private readonly autoBlock: boolean;
   private readonly genesisSeconds: bigint;
   broadcastCount = 0;
 
-  constructor(
-    readonly app: SecretApp,
-    chainId: string,
-    options: TestBackendOptions = {},
-  ) {
-    this.chainId = chainId;
+  constructor(app: SecretApp, chainId: string, options: TestBackendOptions = {}) {
+    super(app, chainId, { moniker: "lcd-test", abciData: "secret", abciVersion: "test" });
     this.autoBlock = options.autoBlock ?? true;
     this.genesisSeconds = options.genesisSeconds ?? 1_735_689_600n;
   }
 
-  /** Executes and commits a block of `txs` (default: the mempool). */
-  produceBlock(txs: readonly Uint8Array[] = this.takeMempool()): BlockRecord {
-    const height = this.app.lastHeight + 1;
+  protected blockTime(height: number): { timeNanos: bigint; headerTime: Timestamp } {
     const seconds = this.genesisSeconds + BigInt(height);
     const nanos = 123_456_000 + height; // never a whole microsecond: exercises the 9-digit rendering
-    const timeNanos = seconds * 1_000_000_000n + BigInt(nanos);
-    const prev = this.blocks[this.blocks.length - 1];
-    const res = this.app.finalizeBlock({ height, timeNanos, txs });
-    const { appHash } = this.app.commit();
+    return { timeNanos: seconds * 1_000_000_000n + BigInt(nanos), headerTime: { seconds, nanos } };
+  }
+
+  protected buildBlock(
+    { height, prev, prevAppHash }: NewBlockInput,
+    time: Timestamp,
+  ): { header: Header; blockId: BlockId; lastCommit: Commit } {
     const header: Header = {
       version: { block: 11n, app: 0n },
       chainId: this.chainId,
       height: BigInt(height),
-      time: { seconds, nanos },
+      time,
       lastBlockId: prev?.blockId ?? { hash: new Uint8Array(0), partSetHeader: { total: 0, hash: new Uint8Array(0) } },
       lastCommitHash: sha("last commit", String(height)),
       dataHash: sha("data", String(height)),
       validatorsHash: sha("validators"),
       nextValidatorsHash: sha("validators"),
       consensusHash: sha("consensus"),
-      appHash: prev === undefined ? new Uint8Array(0) : this.results[this.results.length - 1]!.appHash,
+      appHash: prev === undefined ? new Uint8Array(0) : prevAppHash,
       lastResultsHash: sha("results", String(height)),
       evidenceHash: sha("evidence"),
       proposerAddress: VALIDATOR.address,
@@ -106,64 +85,24 @@ export class TestBackend implements ApiBackend {
               },
             ],
     };
-    const block: BlockRecord = {
-      blockId: { hash: sha("block", String(height)), partSetHeader: { total: 1, hash: sha("parts", String(height)) } },
-      header,
-      txs,
-      lastCommit,
-      evidence: [],
+    const blockId = {
+      hash: sha("block", String(height)),
+      partSetHeader: { total: 1, hash: sha("parts", String(height)) },
     };
-    const results: BlockResultsRecord = {
-      height,
-      txResults: res.txResults,
-      finalizeBlockEvents: res.events,
-      validatorUpdates: [],
-      appHash,
-    };
-    this.blocks.push(block);
-    this.results.push(results);
-    txs.forEach((tx, index) => {
-      const indexed: IndexedTx = { hash: sha(tx), height, index, tx, result: res.txResults[index]! };
-      this.indexed.push(indexed);
-      this.byHash.set(toHex(indexed.hash), indexed);
-    });
-    for (const l of this.listeners) l({ type: "NewBlock", block, results });
-    return block;
+    return { header, blockId, lastCommit };
   }
 
-  private takeMempool(): Uint8Array[] {
-    const txs = this.mempool;
-    this.mempool = [];
-    return txs;
+  protected scheduleBlock(): void {
+    if (this.autoBlock) setImmediate(() => this.produceBlock());
   }
 
-  identity(): NodeIdentity {
-    return {
-      id: "0123456789abcdef0123456789abcdef01234567",
-      moniker: "lcd-test",
-      network: this.chainId,
-      version: "0.38.17",
-      listenAddr: "tcp://127.0.0.1:26656",
-    };
+  protected validator(): ValidatorRecord {
+    return VALIDATOR;
   }
 
-  status(): NodeStatus {
-    const first = this.blocks[0];
-    const last = this.blocks[this.blocks.length - 1];
-    const nanos = (b: BlockRecord | undefined): bigint =>
-      b === undefined ? 0n : b.header.time.seconds * 1_000_000_000n + BigInt(b.header.time.nanos);
-    return {
-      latestHeight: this.app.lastHeight,
-      latestBlockHash: last?.blockId.hash ?? new Uint8Array(0),
-      latestAppHash: this.app.lastAppHash,
-      latestBlockTimeNanos: nanos(last),
-      earliestHeight: first === undefined ? 0 : Number(first.header.height),
-      earliestBlockHash: first?.blockId.hash ?? new Uint8Array(0),
-      earliestAppHash: first?.header.appHash ?? new Uint8Array(0),
-      earliestBlockTimeNanos: nanos(first),
-      catchingUp: false,
-      validator: VALIDATOR,
-    };
+  override broadcastTx(tx: Uint8Array) {
+    this.broadcastCount++;
+    return super.broadcastTx(tx);
   }
 
   peers(): [] {
@@ -172,20 +111,6 @@ export class TestBackend implements ApiBackend {
 
   genesis(): unknown {
     return { chain_id: this.chainId };
-  }
-
-  block(height?: number): BlockRecord | undefined {
-    if (height === undefined) return this.blocks[this.blocks.length - 1];
-    return this.blocks.find((b) => Number(b.header.height) === height);
-  }
-
-  blockByHash(hash: Uint8Array): BlockRecord | undefined {
-    return this.blocks.find((b) => toHex(b.blockId.hash) === toHex(hash));
-  }
-
-  blockResults(height?: number): BlockResultsRecord | undefined {
-    if (height === undefined) return this.results[this.results.length - 1];
-    return this.results.find((r) => r.height === height);
   }
 
   commit(height?: number): Commit | undefined {
@@ -197,10 +122,6 @@ export class TestBackend implements ApiBackend {
     const h = height ?? this.app.lastHeight;
     if (h < 1 || h > this.app.lastHeight) return undefined;
     return { height: h, validators: [VALIDATOR] };
-  }
-
-  tx(hash: Uint8Array): IndexedTx | undefined {
-    return this.byHash.get(toHex(hash));
   }
 
   searchTxs(query: string, options: SearchOptions = {}): SearchResult<IndexedTx> {
@@ -221,10 +142,7 @@ export class TestBackend implements ApiBackend {
         );
       }),
     );
-    const ordered = options.orderBy === "desc" ? [...matches].reverse() : matches;
-    const perPage = Math.min(options.perPage ?? 30, 100);
-    const page = options.page ?? 1;
-    return { items: ordered.slice((page - 1) * perPage, page * perPage), total: matches.length };
+    return pageOf(matches, options, 100);
   }
 
   searchBlocks(): SearchResult<BlockRecord> {
@@ -235,54 +153,7 @@ export class TestBackend implements ApiBackend {
     return this.app.checkTx(tx);
   }
 
-  broadcastTx(tx: Uint8Array): BroadcastResult {
-    this.broadcastCount++;
-    const check = this.app.checkTx(tx);
-    if (check.code === 0) {
-      this.mempool.push(tx);
-      if (this.autoBlock) setImmediate(() => this.produceBlock());
-    }
-    return { hash: sha(tx), check };
-  }
-
   async waitForTx(hash: Uint8Array): Promise<IndexedTx | undefined> {
     return this.tx(hash);
-  }
-
-  unconfirmedTxs(limit: number): { txs: Uint8Array[]; total: number; totalBytes: number } {
-    return {
-      txs: this.mempool.slice(0, limit),
-      total: this.mempool.length,
-      totalBytes: this.mempool.reduce((n, t) => n + t.length, 0),
-    };
-  }
-
-  abciInfo(): {
-    data: string;
-    version: string;
-    appVersion: bigint;
-    lastBlockHeight: number;
-    lastBlockAppHash: Uint8Array;
-  } {
-    return {
-      data: "secret",
-      version: "test",
-      appVersion: 0n,
-      lastBlockHeight: this.app.lastHeight,
-      lastBlockAppHash: this.app.lastAppHash,
-    };
-  }
-
-  abciQuery(path: string, data: Uint8Array, height: number, prove: boolean): QueryResponse {
-    return this.app.query(path, data, height, prove);
-  }
-
-  simulate(tx: Uint8Array): SimulateResponse {
-    return this.app.simulate(tx);
-  }
-
-  subscribe(listener: (event: NodeEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 }

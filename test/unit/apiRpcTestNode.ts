@@ -1,36 +1,33 @@
 /**
- * A test double of the node behind the RPC: a real `SecretApp` on an in-memory store that "produces
- * blocks" by calling finalizeBlock/commit directly, keeps the block store, tx index, a mempool and
- * event listeners, and implements `ApiBackend`. Headers and commits are plausible but not real
- * consensus data (hashes are sha256 of their encodings, signatures are fixed bytes).
+ * A test double of the node behind the RPC (on test/helpers/testBackend.ts): a real `SecretApp` on
+ * an in-memory store, funded at genesis, whose blocks the double makes itself (shortly after an
+ * admitted broadcast by default), with a genesis document, peers and the CometBFT query language for
+ * searches. Headers and commits are plausible but not real consensus data (hashes are sha256 of their
+ * encodings, signatures are fixed bytes).
  */
 import type {
-  ApiBackend,
   BlockRecord,
-  BlockResultsRecord,
-  BroadcastResult,
   IndexedTx,
-  NodeEvent,
-  NodeIdentity,
-  NodeStatus,
   PeerRecord,
   SearchOptions,
   SearchResult,
   ValidatorRecord,
 } from "../../src/api/backend.ts";
 import { eventAttributeMap, matchesEventQuery, parseEventQuery } from "../../src/api/rpc/index.ts";
-import type { SecretApp, TxResult, QueryResponse, SimulateResponse } from "../../src/app/index.ts";
+import type { TxResult } from "../../src/app/index.ts";
 import {
   BlockIdFlag,
   NIL_BLOCK_ID,
   type BlockId,
   type Commit,
   type Header,
+  type Timestamp,
   encodeHeader,
 } from "../../src/codec/consensus.ts";
 import { sha256 } from "../../src/crypto/index.ts";
 import { bytesEqual, concatBytes, utf8Encode } from "../../src/primitives/bytes.ts";
 import { CHAIN_ID, blockTime, genesisFor, newApp, type TestKey } from "../helpers/appTx.ts";
+import { type NewBlockInput, TestBackendBase, pageOf } from "../helpers/testBackend.ts";
 import type { ProtoCoin } from "../../src/codec/tx.ts";
 
 const VALIDATOR: ValidatorRecord = {
@@ -48,17 +45,9 @@ export interface TestNodeOptions {
   readonly encryptedRandom?: boolean;
 }
 
-export class TestNode implements ApiBackend {
-  readonly chainId = CHAIN_ID;
-  readonly app: SecretApp;
-  readonly blocks: BlockRecord[] = [];
-  readonly results: BlockResultsRecord[] = [];
-  private readonly txIndex = new Map<string, IndexedTx>();
-  private readonly txList: IndexedTx[] = [];
-  private readonly listeners = new Set<(e: NodeEvent) => void>();
+export class TestNode extends TestBackendBase {
   private readonly waiters = new Set<(tx: IndexedTx) => void>();
   private readonly genesisDoc: Record<string, unknown>;
-  mempool: Uint8Array[] = [];
   private pendingBlock: ReturnType<typeof setTimeout> | undefined;
   /** Optional per-height consensus params (tests set it to exercise the backend path). */
   consensusParams?: (height: number) => unknown;
@@ -66,7 +55,7 @@ export class TestNode implements ApiBackend {
   private readonly encryptedRandom: boolean;
 
   constructor(options: TestNodeOptions) {
-    this.app = newApp();
+    super(newApp(), CHAIN_ID, { moniker: "test-node", abciData: "SecretNetwork", abciVersion: "1.15.0" });
     const genesis = genesisFor(options.funded);
     this.app.initChain(genesis);
     this.autoBlocks = options.autoBlocks ?? true;
@@ -95,20 +84,21 @@ export class TestNode implements ApiBackend {
     };
   }
 
-  /** Runs finalizeBlock + commit over the mempool (or the given txs) and publishes the events. */
-  produceBlock(txs: readonly Uint8Array[] = this.takeMempool()): BlockRecord {
-    const height = this.blocks.length + 1;
-    const prev = this.blocks[height - 2];
-    const prevAppHash = this.app.lastAppHash;
-    const fin = this.app.finalizeBlock({ height, timeNanos: blockTime(height), txs });
-    const committed = this.app.commit();
-    const lastBlockId: BlockId = prev?.blockId ?? NIL_BLOCK_ID;
+  protected blockTime(height: number): { timeNanos: bigint; headerTime: Timestamp } {
+    const timeNanos = blockTime(height);
+    return { timeNanos, headerTime: { seconds: timeNanos / 1_000_000_000n, nanos: 123_000_000 } };
+  }
+
+  protected buildBlock(
+    { height, txs, prev, prevAppHash }: NewBlockInput,
+    time: Timestamp,
+  ): { header: Header; blockId: BlockId; lastCommit: Commit } {
     const header: Header = {
       version: { block: 11n, app: 0n },
       chainId: CHAIN_ID,
       height: BigInt(height),
-      time: { seconds: blockTime(height) / 1_000_000_000n, nanos: 123_000_000 },
-      lastBlockId,
+      time,
+      lastBlockId: prev?.blockId ?? NIL_BLOCK_ID,
       lastCommitHash: sha256(utf8Encode(`last commit ${height}`)),
       dataHash: sha256(concatBytes(...txs)),
       validatorsHash: sha256(utf8Encode("vals")),
@@ -126,28 +116,11 @@ export class TestNode implements ApiBackend {
     const blockId: BlockId = { hash, partSetHeader: { total: 1, hash: sha256(hash) } };
     const lastCommit: Commit =
       prev === undefined ? { height: 0n, round: 0, blockId: NIL_BLOCK_ID, signatures: [] } : this.commitFor(prev);
-    const block: BlockRecord = { blockId, header, txs: [...txs], lastCommit, evidence: [] };
-    const results: BlockResultsRecord = {
-      height,
-      txResults: fin.txResults,
-      finalizeBlockEvents: fin.events,
-      validatorUpdates: [],
-      appHash: committed.appHash,
-    };
-    this.blocks.push(block);
-    this.results.push(results);
-    const indexed = txs.map((tx, index) => {
-      const rec: IndexedTx = { hash: sha256(tx), height, index, tx, result: fin.txResults[index]! };
-      this.txIndex.set(Buffer.from(rec.hash).toString("hex"), rec);
-      this.txList.push(rec);
-      return rec;
-    });
-    for (const l of this.listeners) l({ type: "NewBlock", block, results });
-    for (const rec of indexed) {
-      for (const l of this.listeners) l({ type: "Tx", tx: rec });
-      for (const w of this.waiters) w(rec);
-    }
-    return block;
+    return { header, blockId, lastCommit };
+  }
+
+  protected override included(txs: readonly IndexedTx[]): void {
+    for (const rec of txs) for (const w of this.waiters) w(rec);
   }
 
   private commitFor(b: BlockRecord): Commit {
@@ -166,10 +139,17 @@ export class TestNode implements ApiBackend {
     };
   }
 
-  private takeMempool(): Uint8Array[] {
-    const txs = this.mempool;
-    this.mempool = [];
-    return txs;
+  protected scheduleBlock(): void {
+    if (this.autoBlocks && this.pendingBlock === undefined) {
+      this.pendingBlock = setTimeout(() => {
+        this.pendingBlock = undefined;
+        this.produceBlock();
+      }, 20);
+    }
+  }
+
+  protected validator(): ValidatorRecord {
+    return VALIDATOR;
   }
 
   close(): void {
@@ -178,33 +158,9 @@ export class TestNode implements ApiBackend {
 
   // ApiBackend -------------------------------------------------------------------------------------
 
-  identity(): NodeIdentity {
-    return {
-      id: "0123456789abcdef0123456789abcdef01234567",
-      moniker: "test-node",
-      network: CHAIN_ID,
-      version: "0.38.17",
-      listenAddr: "tcp://127.0.0.1:26656",
-    };
-  }
-
-  status(): NodeStatus {
-    const latest = this.blocks[this.blocks.length - 1];
-    const first = this.blocks[0];
-    if (latest === undefined || first === undefined) throw new Error("no blocks yet");
-    const nanos = (b: BlockRecord) => b.header.time.seconds * 1_000_000_000n + BigInt(b.header.time.nanos);
-    return {
-      latestHeight: Number(latest.header.height),
-      latestBlockHash: latest.blockId.hash,
-      latestAppHash: this.app.lastAppHash,
-      latestBlockTimeNanos: nanos(latest),
-      earliestHeight: 1,
-      earliestBlockHash: first.blockId.hash,
-      earliestAppHash: first.header.appHash,
-      earliestBlockTimeNanos: nanos(first),
-      catchingUp: false,
-      validator: VALIDATOR,
-    };
+  override status(): ReturnType<TestBackendBase["status"]> {
+    if (this.blocks.length === 0) throw new Error("no blocks yet");
+    return super.status();
   }
 
   peers(): readonly PeerRecord[] {
@@ -213,18 +169,6 @@ export class TestNode implements ApiBackend {
 
   genesis(): unknown {
     return this.genesisDoc;
-  }
-
-  block(height?: number): BlockRecord | undefined {
-    return this.blocks[(height ?? this.blocks.length) - 1];
-  }
-
-  blockByHash(hash: Uint8Array): BlockRecord | undefined {
-    return this.blocks.find((b) => bytesEqual(b.blockId.hash, hash));
-  }
-
-  blockResults(height?: number): BlockResultsRecord | undefined {
-    return this.results[(height ?? this.results.length) - 1];
   }
 
   commit(height?: number): Commit | undefined {
@@ -236,19 +180,15 @@ export class TestNode implements ApiBackend {
     return { height: height ?? this.blocks.length, validators: [VALIDATOR] };
   }
 
-  tx(hash: Uint8Array): IndexedTx | undefined {
-    return this.txIndex.get(Buffer.from(hash).toString("hex"));
-  }
-
   searchTxs(query: string, options: SearchOptions = {}): SearchResult<IndexedTx> {
     const q = parseEventQuery(query);
-    const all = this.txList.filter((t) => {
+    const all = this.indexed.filter((t) => {
       const events = eventAttributeMap(t.result.events);
       events.set("tx.hash", [Buffer.from(t.hash).toString("hex").toUpperCase()]);
       events.set("tx.height", [String(t.height)]);
       return matchesEventQuery(q, events);
     });
-    return page(all, options);
+    return pageOf(all, options);
   }
 
   searchBlocks(query: string, options: SearchOptions = {}): SearchResult<BlockRecord> {
@@ -258,27 +198,13 @@ export class TestNode implements ApiBackend {
       events.set("block.height", [b.header.height.toString()]);
       return matchesEventQuery(q, events);
     });
-    return page(all, options);
+    return pageOf(all, options);
   }
 
   /** `check_tx` keeps nothing: run it on a throwaway branch (the app's simulate path). */
   checkTx(tx: Uint8Array): TxResult {
     const { msgResponses: _unused, ...result } = this.app.simulate(tx);
     return result;
-  }
-
-  broadcastTx(tx: Uint8Array): BroadcastResult {
-    const check = this.app.checkTx(tx);
-    if (check.code === 0) {
-      this.mempool.push(tx);
-      if (this.autoBlocks && this.pendingBlock === undefined) {
-        this.pendingBlock = setTimeout(() => {
-          this.pendingBlock = undefined;
-          this.produceBlock();
-        }, 20);
-      }
-    }
-    return { hash: sha256(tx), check };
   }
 
   waitForTx(hash: Uint8Array, timeoutMs: number): Promise<IndexedTx | undefined> {
@@ -298,42 +224,4 @@ export class TestNode implements ApiBackend {
       this.waiters.add(waiter);
     });
   }
-
-  unconfirmedTxs(limit: number) {
-    return {
-      txs: this.mempool.slice(0, limit),
-      total: this.mempool.length,
-      totalBytes: this.mempool.reduce((n, t) => n + t.length, 0),
-    };
-  }
-
-  abciInfo() {
-    return {
-      data: "SecretNetwork",
-      version: "1.15.0",
-      appVersion: 0n,
-      lastBlockHeight: this.app.lastHeight,
-      lastBlockAppHash: this.app.lastAppHash,
-    };
-  }
-
-  abciQuery(path: string, data: Uint8Array, height: number, prove: boolean): QueryResponse {
-    return this.app.query(path, data, height, prove);
-  }
-
-  simulate(tx: Uint8Array): SimulateResponse {
-    return this.app.simulate(tx);
-  }
-
-  subscribe(listener: (event: NodeEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-}
-
-function page<T>(all: readonly T[], options: SearchOptions): SearchResult<T> {
-  const ordered = options.orderBy === "desc" ? [...all].reverse() : all;
-  const perPage = options.perPage ?? 30;
-  const p = options.page ?? 1;
-  return { items: ordered.slice((p - 1) * perPage, p * perPage), total: all.length };
 }

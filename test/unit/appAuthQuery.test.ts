@@ -36,7 +36,16 @@ import type { Any } from "../../src/codec/tx.ts";
 import { decodeAddress, encodeAddress, bech32Encode } from "../../src/primitives/bech32.ts";
 import { compareBytes } from "../../src/primitives/bytes.ts";
 import { toHex } from "../../src/primitives/hex.ts";
-import { CHAIN_ID, blockTime, genesisFor, newApp, pubKeyAny, testKey, type TestKey } from "../helpers/appTx.ts";
+import {
+  CHAIN_ID,
+  appAfterFirstBlock,
+  genesisFor,
+  newApp,
+  pubKeyAny,
+  queryOk,
+  testKey,
+  type TestKey,
+} from "../helpers/appTx.ts";
 import { TestBackend } from "./apiLcdBackend.ts";
 
 const require = createRequire(import.meta.url);
@@ -52,18 +61,10 @@ const MODULES_AT_GENESIS = [
 const KEYS: TestKey[] = Array.from({ length: 21 }, (_, i) => testKey(`auth query ${i}`));
 
 function freshApp(keys: readonly TestKey[] = KEYS): SecretApp {
-  const app = newApp();
-  app.initChain(genesisFor(keys.map((key) => ({ key, coins: [{ denom: "uscrt", amount: "1000" }] }))));
-  app.finalizeBlock({ height: 1, timeNanos: blockTime(1), txs: [] });
-  app.commit();
-  return app;
+  return appAfterFirstBlock(genesisFor(keys.map((key) => ({ key, coins: [{ denom: "uscrt", amount: "1000" }] }))));
 }
 
-function ok(app: SecretApp, path: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const r = app.query(path, data);
-  assert.equal(r.code, 0, `${path}: ${r.log}`);
-  return r.value;
-}
+const ok = queryOk;
 
 function fails(app: SecretApp, path: string, data: Uint8Array): { code: number; codespace: string; log: string } {
   const r = app.query(path, data);

@@ -28,7 +28,7 @@ import { type PageRequest, EMPTY_PAGE_REQUEST } from "../../src/codec/staking.ts
 import { encodeAddress } from "../../src/primitives/bech32.ts";
 import { compareBytes, concatBytes, utf8Encode } from "../../src/primitives/bytes.ts";
 import { toHex } from "../../src/primitives/hex.ts";
-import { CHAIN_ID, blockTime, newApp, testKey } from "../helpers/appTx.ts";
+import { CHAIN_ID, appAfterFirstBlock, newApp, queryOk, testKey } from "../helpers/appTx.ts";
 import { TestBackend } from "./apiLcdBackend.ts";
 
 const A = testKey("bank query a");
@@ -83,18 +83,10 @@ function appState(): unknown {
 }
 
 function freshApp(): SecretApp {
-  const app = newApp();
-  app.initChain({ chainId: CHAIN_ID, appState: appState() });
-  app.finalizeBlock({ height: 1, timeNanos: blockTime(1), txs: [] });
-  app.commit();
-  return app;
+  return appAfterFirstBlock({ chainId: CHAIN_ID, appState: appState() });
 }
 
-function ok(app: SecretApp, path: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const r = app.query(path, data);
-  assert.equal(r.code, 0, `${path}: ${r.log}`);
-  return r.value;
-}
+const ok = queryOk;
 
 function failure(app: SecretApp, path: string, data: Uint8Array): [string, number, string] {
   const r = app.query(path, data);

@@ -2,6 +2,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UpgradeHaltError } from "../../src/app/gov/upgrade.ts";
+import { AppError } from "../../src/app/errors.ts";
+import { MINT_URLS } from "../../src/codec/mint.ts";
+import { SLASHING_URLS } from "../../src/codec/slashing.ts";
 import { DISTRIBUTION_URLS, encodeStringsAndCoins } from "../../src/codec/distribution.ts";
 import {
   GOV_URLS,
@@ -23,6 +26,7 @@ import {
 } from "../../src/codec/gov.ts";
 import {
   STAKING_URLS,
+  decodeListResponse,
   decodeWrapped,
   encodeMsgDelegate,
   encodeMsgUpdateParams,
@@ -414,6 +418,71 @@ describe("gov", () => {
       c.query("/cosmos.gov.v1beta1.Query/Params", encodeParamsType("tallying")),
     ) as { tally_params: { quorum: Uint8Array } };
     assert.equal(new TextDecoder().decode(params.tally_params.quorum), "334000000000000000");
+  });
+
+  it("each module's MsgUpdateParams: authority signs, a wrong one is its module's error, bad params are refused", () => {
+    const c = chain();
+    const cases: ReadonlyArray<readonly [string, string, number]> = [
+      [STAKING_URLS.MsgUpdateParams, "staking", 43],
+      [DISTRIBUTION_URLS.MsgUpdateParams, "gov", 13],
+      [MINT_URLS.MsgUpdateParams, "gov", 13],
+      [SLASHING_URLS.MsgUpdateParams, "gov", 13],
+      [GOV_URLS.MsgUpdateParams, "gov", 13],
+    ];
+    for (const [url, codespace, code] of cases) {
+      const s = c.pos.msgServices().find((x) => x.typeUrl === url)!;
+      const wrong = s.decode(encodeMsgUpdateParams({ authority: alice.bech32, params: new Uint8Array(0) }));
+      assert.deepEqual(s.signers(wrong), [alice.address], url);
+      assert.throws(
+        () => s.handle(c.ctx, wrong),
+        (e) =>
+          e instanceof AppError && e.codespace === codespace && e.abciCode === code && e.message.includes(alice.bech32),
+        url,
+      );
+      // All-zero params: refused as sdk 18 InvalidRequest (distribution allows a zero tax: accepted).
+      const zero = s.decode(encodeMsgUpdateParams({ authority: govAddress(c), params: new Uint8Array(0) }));
+      if (url === DISTRIBUTION_URLS.MsgUpdateParams) {
+        c.block((ctx) => assert.deepEqual(s.handle(ctx, zero), new Uint8Array(0)));
+        assert.equal(c.pos.distribution.getParams(c.ctx).communityTax.toString(), "0.000000000000000000");
+      } else {
+        assert.throws(
+          () => s.handle(c.ctx, zero),
+          (e) => e instanceof AppError && e.codespace === "sdk" && e.abciCode === 18,
+          url,
+        );
+      }
+    }
+  });
+
+  it("v1 and v1beta1 queries share lookups, filters and errors", () => {
+    const c = chain();
+    const id = propose(c, [paramChange(c, "staking", "MaxValidators", "7")]);
+    c.block((ctx) => assert.ok(c.deliver(ctx, vote(bob, id, VoteOption.Yes)).ok));
+    const byDepositor = (who: typeof alice) => new ProtoWriter().string(3, who.bech32).finish();
+    const byVoter = (who: typeof alice) => new ProtoWriter().string(2, who.bech32).finish();
+    for (const prefix of ["/cosmos.gov.v1.Query/", "/cosmos.gov.v1beta1.Query/"]) {
+      const q = (method: string, data: Uint8Array) => c.query(`${prefix}${method}`, data);
+      assert.ok(q("Deposit", encodeProposalRequest(id, alice.bech32)).length > 0, prefix);
+      assert.throws(() => q("Deposit", encodeProposalRequest(id, bob.bech32)), /depositer: .* not found for proposal/);
+      assert.deepEqual(
+        q("Deposits", encodeProposalRequest(id)),
+        c.query("/cosmos.gov.v1.Query/Deposits", encodeProposalRequest(id)),
+      );
+      assert.ok(q("Vote", encodeProposalRequest(id, bob.bech32)).length > 0, prefix);
+      assert.throws(() => q("Vote", encodeProposalRequest(id, alice.bech32)), /voter: .* not found for proposal/);
+      assert.throws(() => q("Vote", encodeProposalRequest(id, "secret1xyz")), /invalid voter address/);
+      const count = (data: Uint8Array) => decodeListResponse(q("Proposals", data), "r", (b) => b).items.length;
+      assert.equal(count(new Uint8Array(0)), 1, prefix);
+      assert.equal(count(byDepositor(alice)), 1, prefix);
+      assert.equal(count(byDepositor(bob)), 0, prefix);
+      assert.equal(count(byVoter(bob)), 1, prefix);
+      assert.equal(count(byVoter(alice)), 0, prefix);
+      assert.throws(() => q("Params", encodeParamsType("nope")), /unknown params type: nope/);
+      assert.throws(() => q("Proposal", encodeProposalRequest(0n)), /proposal id can not be 0/);
+      assert.throws(() => q("TallyResult", encodeProposalRequest(99n)), /proposal 99 doesn't exist/);
+      const tally = decodeWrapped(q("TallyResult", encodeProposalRequest(id)), "r", decodeTallyResult)!;
+      assert.equal(tally.yes, 0n, "bob has no stake");
+    }
   });
 
   it("halts the chain at an upgrade plan's height with upstream's message; a binary with the handler applies it", () => {

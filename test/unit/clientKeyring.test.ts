@@ -13,15 +13,7 @@ import { Keyring } from "../../src/client/keyring.ts";
 import { isCodedError } from "../../src/primitives/errors.ts";
 import { toHex } from "../../src/primitives/hex.ts";
 import { x25519PublicKey } from "../../src/crypto/index.ts";
-
-const DEV_MNEMONICS = {
-  validator:
-    "push certain add next grape invite tobacco bubble text romance again lava crater pill genius vital fresh guard great patch knee series era tonight",
-  a: "grant rice replace explain federal release fix clever romance raise often wild taxi quarter soccer fiber love must tape steak together observe swap guitar",
-  b: "jelly shadow frog dirt dragon use armed praise universe win jungle close inmate rain oil canvas beauty pioneer chef soccer icon dizzy thunder meadow",
-  c: "chair love bleak wonder skirt permit say assist aunt credit roast size obtain minute throw sand usual age smart exact enough room shadow charge",
-  d: "word twist toast cloth movie predict advance crumble escape whale sail such angry muffin balcony keen move employ cook valve hurt glimpse breeze brick",
-} as const;
+import { DEV_MNEMONICS } from "../../src/node/devAccounts.ts";
 
 const require = createRequire(import.meta.url);
 const { Wallet } = require("secretjs") as {

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { sha256 } from "../../src/crypto/index.ts";
 import { Mempool, MempoolError, type CheckOutcome } from "../../src/mempool/index.ts";
 import { isCodedError } from "../../src/primitives/errors.ts";
+import { codeOf } from "../helpers/errors.ts";
 
 /** A fake tx: `sender:seq:priority:gas:pad` as text; the check refuses txs whose sender is "bad". */
 const tx = (sender: string, seq: number, priority: number, gas = 100, pad = ""): Uint8Array =>
@@ -28,16 +29,6 @@ function fakeCheck(refuse: (t: Uint8Array) => boolean = (t) => parse(t).sender =
   };
   return { check, calls: () => calls };
 }
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (isCodedError(e)) return e.code;
-    throw e;
-  }
-  assert.fail("expected a coded error");
-};
 
 const label = (t: Uint8Array): string => new TextDecoder().decode(t);
 

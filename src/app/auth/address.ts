@@ -12,11 +12,16 @@
  * whose text carries that status (`rpc error: code = Unknown desc = <text>`), which the LCD renders as
  * upstream's gRPC route does and whose ABCI code is upstream's (`gRPCErrorToSDKError`: 18).
  */
-import { SECRET_PREFIX, encodeAddress } from "../../primitives/bech32.ts";
+import {
+  BECH32_CHARSET,
+  SECRET_PREFIX,
+  bech32ChecksumText,
+  bech32Polymod,
+  bech32WordsToBytes,
+  encodeAddress,
+} from "../../primitives/bech32.ts";
 import { AppError, SdkErrors } from "../errors.ts";
 
-const CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-const BECH32_CONST = 1;
 const BECH32M_CONST = 0x2bc830a3;
 /** `bech32.Decode(text, 1023)` in `types/bech32`. */
 const MAX_LENGTH = 1023;
@@ -24,32 +29,6 @@ const MAX_LENGTH = 1023;
 /** A plain (unregistered) error of a query handler: gRPC Unknown with `text`. */
 export function plainQueryError(text: string): AppError {
   return new AppError("sdk", 18, `rpc error: code = Unknown desc = ${text}: invalid request`);
-}
-
-function polymod(values: readonly number[]): number {
-  const gen = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-  let chk = 1;
-  for (const v of values) {
-    const top = chk >>> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ v;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= gen[i]!;
-  }
-  return chk >>> 0;
-}
-
-function hrpExpand(hrp: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < hrp.length; i++) out.push(hrp.charCodeAt(i) >> 5);
-  out.push(0);
-  for (let i = 0; i < hrp.length; i++) out.push(hrp.charCodeAt(i) & 31);
-  return out;
-}
-
-function checksumText(hrp: string, data: readonly number[], constant: number): string {
-  const mod = polymod([...hrpExpand(hrp), ...data, 0, 0, 0, 0, 0, 0]) ^ constant;
-  let out = "";
-  for (let i = 0; i < 6; i++) out += CHARSET[(mod >>> (5 * (5 - i))) & 31]!;
-  return out;
 }
 
 /** btcutil's `Decode` and `ConvertBits(5, 8, false)`: the prefix (lower case) and payload, or its error text. */
@@ -70,30 +49,17 @@ function decodeBech32(text: string): { hrp: string; data: Uint8Array } | string 
   const hrp = lower.slice(0, one);
   const values: number[] = [];
   for (const ch of lower.slice(one + 1)) {
-    const v = CHARSET.indexOf(ch);
+    const v = BECH32_CHARSET.indexOf(ch);
     if (v < 0) return `invalid character not part of charset: ${ch.charCodeAt(0)}`;
     values.push(v);
   }
   const payload = values.slice(0, -6);
-  const check = polymod([...hrpExpand(hrp), ...values]);
-  if (check !== BECH32_CONST) {
+  if (bech32Polymod(hrp, values) !== 1) {
     const got = lower.slice(lower.length - 6);
-    return `invalid checksum (expected (bech32=${checksumText(hrp, payload, BECH32_CONST)}, bech32m=${checksumText(hrp, payload, BECH32M_CONST)}), got ${got})`;
+    return `invalid checksum (expected (bech32=${bech32ChecksumText(hrp, payload)}, bech32m=${bech32ChecksumText(hrp, payload, BECH32M_CONST)}), got ${got})`;
   }
-  let acc = 0;
-  let bits = 0;
-  const out: number[] = [];
-  for (const v of payload) {
-    acc = (acc << 5) | v;
-    bits += 5;
-    while (bits >= 8) {
-      bits -= 8;
-      out.push((acc >>> bits) & 0xff);
-    }
-    acc &= (1 << bits) - 1;
-  }
-  if (bits >= 5 || acc !== 0) return "invalid incomplete group";
-  return { hrp, data: Uint8Array.from(out) };
+  const data = bech32WordsToBytes(payload);
+  return data === undefined ? "invalid incomplete group" : { hrp, data };
 }
 
 /** Secret's `AddressVerifier` (`types/util/prefix.go`): 20 or 32 bytes (45 also passes, as upstream). */

@@ -6,11 +6,10 @@
  * upstream's `InitGenesis` does.
  */
 import type { DistributionParams } from "../../codec/distribution.ts";
-import type { Dec } from "../../primitives/amount.ts";
 import { decodeAddress, encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
 import type { Context } from "../context.ts";
 import { asArray, asBool, asObject, asString, asUint, genesisError } from "../json.ts";
-import { decJson } from "../staking/genesis.ts";
+import { decJson, optionalField } from "../staking/genesis.ts";
 import { VALCONS_PREFIX, VALOPER_PREFIX, valoperAddress } from "../staking/types.ts";
 import { type DecCoin, addDecCoins, truncateDecCoins } from "./decCoins.ts";
 import type { DistributionKeeper } from "./keeper.ts";
@@ -48,22 +47,18 @@ export function distributionParamsFromJson(v: unknown): DistributionParams {
   if (v === undefined) return DEFAULT_DISTRIBUTION_PARAMS;
   const p = asObject(v, "distribution.params");
   const d = DEFAULT_DISTRIBUTION_PARAMS;
-  const dec = (x: unknown, dflt: Dec, what: string): Dec => (x === undefined ? dflt : decJson(x, what));
   return {
-    communityTax: dec(p.community_tax, d.communityTax, "community_tax"),
-    baseProposerReward: dec(p.base_proposer_reward, d.baseProposerReward, "base_proposer_reward"),
-    bonusProposerReward: dec(p.bonus_proposer_reward, d.bonusProposerReward, "bonus_proposer_reward"),
-    withdrawAddrEnabled:
-      p.withdraw_addr_enabled === undefined
-        ? d.withdrawAddrEnabled
-        : asBool(p.withdraw_addr_enabled, "withdraw_addr_enabled"),
-    secretFoundationTax: dec(p.secret_foundation_tax, d.secretFoundationTax, "secret_foundation_tax"),
+    communityTax: optionalField(p, "community_tax", decJson, d.communityTax),
+    baseProposerReward: optionalField(p, "base_proposer_reward", decJson, d.baseProposerReward),
+    bonusProposerReward: optionalField(p, "bonus_proposer_reward", decJson, d.bonusProposerReward),
+    withdrawAddrEnabled: optionalField(p, "withdraw_addr_enabled", asBool, d.withdrawAddrEnabled),
+    secretFoundationTax: optionalField(p, "secret_foundation_tax", decJson, d.secretFoundationTax),
     secretFoundationAddress:
       p.secret_foundation_address === undefined
         ? ""
         : asString(p.secret_foundation_address, "secret_foundation_address"),
-    minimumRestakeThreshold: dec(p.minimum_restake_threshold, d.minimumRestakeThreshold, "minimum_restake_threshold"),
-    restakePeriod: p.restake_period === undefined ? d.restakePeriod : asUint(p.restake_period, "restake_period"),
+    minimumRestakeThreshold: optionalField(p, "minimum_restake_threshold", decJson, d.minimumRestakeThreshold),
+    restakePeriod: optionalField(p, "restake_period", asUint, d.restakePeriod),
   };
 }
 

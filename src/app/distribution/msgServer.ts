@@ -10,11 +10,9 @@ import {
   decodeStringsAndCoins,
   encodeCoinsAmountResponse,
 } from "../../codec/distribution.ts";
-import { type MsgUpdateParamsRaw, decodeMsgUpdateParams } from "../../codec/staking.ts";
-import { encodeAddress } from "../../primitives/bech32.ts";
 import { type Coin, coinsFromProto, coinsString, coinsToProto, isValidCoinSet } from "../coins.ts";
 import { SdkErrors } from "../errors.ts";
-import { parseAccount, parseValoper } from "../staking/msgServer.ts";
+import { govSignerCheck, parseAccount, parseValoper, updateParamsService } from "../staking/msgServer.ts";
 import { valoperAddress } from "../staking/types.ts";
 import type { MsgService } from "../types.ts";
 import { decCoinsFromCoins } from "./decCoins.ts";
@@ -23,12 +21,8 @@ import { autoRestakeEvent, setWithdrawAddressEvent } from "./events.ts";
 import type { DistributionKeeper } from "./keeper.ts";
 import { distributionParamsProblem } from "./params.ts";
 import type { StakingForDistribution } from "./types.ts";
-import { ErrorDef } from "../errors.ts";
 
 const EMPTY = new Uint8Array(0);
-
-/** gov's `ErrInvalidSigner`, which distribution uses for its authority checks. */
-const InvalidSigner = new ErrorDef("gov", 13, "expected gov account as only signer for proposal message");
 
 function validCoins(coins: readonly Coin[], allowEmpty = false): void {
   if ((!allowEmpty && coins.length === 0) || !isValidCoinSet(coins))
@@ -42,10 +36,7 @@ export function distributionMsgServices(
   staking: StakingForDistribution,
   authority: Uint8Array,
 ): MsgService[] {
-  const checkAuthority = (given: string): void => {
-    const expected = encodeAddress(authority);
-    if (given !== expected) throw InvalidSigner.wrap(`invalid authority; expected ${expected}, got ${given}`);
-  };
+  const checkAuthority = govSignerCheck(authority);
   const decoder =
     (what: string, strings: number[], coins?: number, flag?: number) =>
     (b: Uint8Array): StringsAndCoins =>
@@ -165,19 +156,13 @@ export function distributionMsgServices(
     }),
   };
 
-  const updateParams: MsgService<MsgUpdateParamsRaw> = {
+  const updateParams = updateParamsService({
     typeUrl: DISTRIBUTION_URLS.MsgUpdateParams,
-    decode: decodeMsgUpdateParams,
-    signers: (m) => [parseAccount(m.authority, "authority")],
-    handle(ctx, m) {
-      checkAuthority(m.authority);
-      const params = decodeDistributionParams(m.params);
-      const problem = distributionParamsProblem(params);
-      if (problem !== undefined) throw SdkErrors.InvalidRequest.wrap(problem);
-      keeper.setParams(ctx, params);
-      return EMPTY;
-    },
-  };
+    checkSigner: checkAuthority,
+    decodeParams: decodeDistributionParams,
+    problem: distributionParamsProblem,
+    setParams: (ctx, params) => keeper.setParams(ctx, params),
+  });
 
   return [
     setWithdrawAddress,

@@ -6,7 +6,7 @@
 import type { GovParams } from "../../codec/gov.ts";
 import type { Context } from "../context.ts";
 import { asArray, asBool, asObject, asOptionalString, asString, asUint, genesisError } from "../json.ts";
-import { durationJson } from "../staking/genesis.ts";
+import { durationJson, optionalField } from "../staking/genesis.ts";
 import { durationString } from "../staking/time.ts";
 import type { GovKeeper } from "./keeper.ts";
 import { DEFAULT_GOV_PARAMS, govParamsProblem } from "./params.ts";
@@ -34,36 +34,23 @@ export function govParamsFromJson(v: unknown): GovParams {
   if (v === undefined || v === null) return DEFAULT_GOV_PARAMS;
   const p = asObject(v, "gov.params");
   const d = DEFAULT_GOV_PARAMS;
-  const text = (x: unknown, dflt: string, what: string): string => (x === undefined ? dflt : asString(x, what));
-  const bool = (x: unknown, dflt: boolean, what: string): boolean => (x === undefined ? dflt : asBool(x, what));
-  const dur = (x: unknown, dflt: bigint, what: string): bigint => (x === undefined ? dflt : durationJson(x, what));
   return {
-    minDeposit: p.min_deposit === undefined ? d.minDeposit : coinsJson(p.min_deposit, "min_deposit"),
-    maxDepositPeriod: dur(p.max_deposit_period, d.maxDepositPeriod, "max_deposit_period"),
-    votingPeriod: dur(p.voting_period, d.votingPeriod, "voting_period"),
-    quorum: text(p.quorum, d.quorum, "quorum"),
-    threshold: text(p.threshold, d.threshold, "threshold"),
-    vetoThreshold: text(p.veto_threshold, d.vetoThreshold, "veto_threshold"),
-    minInitialDepositRatio: text(p.min_initial_deposit_ratio, d.minInitialDepositRatio, "min_initial_deposit_ratio"),
-    proposalCancelRatio: text(p.proposal_cancel_ratio, d.proposalCancelRatio, "proposal_cancel_ratio"),
-    proposalCancelDest:
-      p.proposal_cancel_dest === undefined
-        ? d.proposalCancelDest
-        : asOptionalString(p.proposal_cancel_dest, "proposal_cancel_dest"),
-    expeditedVotingPeriod: dur(p.expedited_voting_period, d.expeditedVotingPeriod, "expedited_voting_period"),
-    expeditedThreshold: text(p.expedited_threshold, d.expeditedThreshold, "expedited_threshold"),
-    expeditedMinDeposit:
-      p.expedited_min_deposit === undefined
-        ? d.expeditedMinDeposit
-        : coinsJson(p.expedited_min_deposit, "expedited_min_deposit"),
-    burnVoteQuorum: bool(p.burn_vote_quorum, d.burnVoteQuorum, "burn_vote_quorum"),
-    burnProposalDepositPrevote: bool(
-      p.burn_proposal_deposit_prevote,
-      d.burnProposalDepositPrevote,
-      "burn_proposal_deposit_prevote",
-    ),
-    burnVoteVeto: bool(p.burn_vote_veto, d.burnVoteVeto, "burn_vote_veto"),
-    minDepositRatio: text(p.min_deposit_ratio, d.minDepositRatio, "min_deposit_ratio"),
+    minDeposit: optionalField(p, "min_deposit", coinsJson, d.minDeposit),
+    maxDepositPeriod: optionalField(p, "max_deposit_period", durationJson, d.maxDepositPeriod),
+    votingPeriod: optionalField(p, "voting_period", durationJson, d.votingPeriod),
+    quorum: optionalField(p, "quorum", asString, d.quorum),
+    threshold: optionalField(p, "threshold", asString, d.threshold),
+    vetoThreshold: optionalField(p, "veto_threshold", asString, d.vetoThreshold),
+    minInitialDepositRatio: optionalField(p, "min_initial_deposit_ratio", asString, d.minInitialDepositRatio),
+    proposalCancelRatio: optionalField(p, "proposal_cancel_ratio", asString, d.proposalCancelRatio),
+    proposalCancelDest: optionalField(p, "proposal_cancel_dest", asOptionalString, d.proposalCancelDest),
+    expeditedVotingPeriod: optionalField(p, "expedited_voting_period", durationJson, d.expeditedVotingPeriod),
+    expeditedThreshold: optionalField(p, "expedited_threshold", asString, d.expeditedThreshold),
+    expeditedMinDeposit: optionalField(p, "expedited_min_deposit", coinsJson, d.expeditedMinDeposit),
+    burnVoteQuorum: optionalField(p, "burn_vote_quorum", asBool, d.burnVoteQuorum),
+    burnProposalDepositPrevote: optionalField(p, "burn_proposal_deposit_prevote", asBool, d.burnProposalDepositPrevote),
+    burnVoteVeto: optionalField(p, "burn_vote_veto", asBool, d.burnVoteVeto),
+    minDepositRatio: optionalField(p, "min_deposit_ratio", asString, d.minDepositRatio),
   };
 }
 

@@ -33,7 +33,6 @@ import {
   encodeProposalIdResponse,
   type Plan,
 } from "../../codec/gov.ts";
-import { type MsgUpdateParamsRaw, decodeMsgUpdateParams } from "../../codec/staking.ts";
 import type { Any } from "../../codec/tx.ts";
 import { Dec } from "../../primitives/amount.ts";
 import { encodeAddress } from "../../primitives/bech32.ts";
@@ -41,7 +40,7 @@ import { coinsFromProto, coinsString, isValidCoinSet, type Coin } from "../coins
 import type { Context } from "../context.ts";
 import { SdkErrors } from "../errors.ts";
 import type { DistributionKeeper } from "../distribution/keeper.ts";
-import { parseAccount } from "../staking/msgServer.ts";
+import { parseAccount, updateParamsService } from "../staking/msgServer.ts";
 import type { MsgService } from "../types.ts";
 import { GovErrors } from "./errors.ts";
 import { submitProposalEvent, votingPeriodStartEvent } from "./events.ts";
@@ -243,19 +242,13 @@ export function govMsgServices(deps: GovServicesDeps): MsgService[] {
     },
   };
 
-  const updateParams: MsgService<MsgUpdateParamsRaw> = {
+  const updateParams = updateParamsService({
     typeUrl: GOV_URLS.MsgUpdateParams,
-    decode: decodeMsgUpdateParams,
-    signers: (m) => [parseAccount(m.authority, "authority")],
-    handle(ctx, m) {
-      checkAuthority(m.authority);
-      const params = decodeGovParams(m.params);
-      const problem = govParamsProblem(params);
-      if (problem !== undefined) throw SdkErrors.InvalidRequest.wrap(problem);
-      gov.setParams(ctx, params);
-      return EMPTY;
-    },
-  };
+    checkSigner: checkAuthority,
+    decodeParams: decodeGovParams,
+    problem: govParamsProblem,
+    setParams: (ctx, params) => gov.setParams(ctx, params),
+  });
 
   const submitV1Beta1: MsgService<MsgSubmitProposalV1Beta1> = {
     typeUrl: GOV_URLS.V1Beta1MsgSubmitProposal,

@@ -7,6 +7,7 @@ import {
   GOV_URLS,
   PROPOSAL_STATUS_NAMES,
   type Proposal,
+  type Vote,
   decodeMsgExecLegacyContent,
   encodeGovParamsV1Beta1,
   encodeProposalV1Beta1,
@@ -46,53 +47,45 @@ function address(text: string, what: string): Uint8Array {
   }
 }
 
-export function govQueryHandlers(gov: GovKeeper, upgrade: UpgradeKeeper): Record<string, QueryHandler> {
-  const proposal = (ctx: Context, id: bigint) => {
-    if (id === 0n) throw grpcInvalidArgument("proposal id can not be 0");
-    const p = gov.getProposal(ctx, id);
-    if (p === undefined) throw grpcNotFound(`proposal ${id} doesn't exist`);
-    return p;
-  };
+function proposalById(gov: GovKeeper, ctx: Context, id: bigint): Proposal {
+  if (id === 0n) throw grpcInvalidArgument("proposal id can not be 0");
+  const p = gov.getProposal(ctx, id);
+  if (p === undefined) throw grpcNotFound(`proposal ${id} doesn't exist`);
+  return p;
+}
+
+/** The proposals a `QueryProposalsRequest` selects (status 0 = any; voter/depositor filters), paged. */
+function selectProposals(gov: GovKeeper, ctx: Context, req: ReturnType<typeof decodeProposalsRequest>) {
+  const voter = req.voter === "" ? undefined : address(req.voter, "voter");
+  const depositor = req.depositor === "" ? undefined : address(req.depositor, "depositor");
+  const list = [...gov.allProposals(ctx)].filter(
+    (p) =>
+      (req.status === 0 || p.status === req.status) &&
+      (voter === undefined || gov.getVote(ctx, p.id, voter) !== undefined) &&
+      (depositor === undefined || gov.getDeposit(ctx, p.id, depositor) !== undefined),
+  );
+  return paginate(list, req.page);
+}
+
+function voteOf(gov: GovKeeper, ctx: Context, data: Uint8Array): Vote {
+  const req = decodeProposalRequest(data, "QueryVoteRequest");
+  const v = gov.getVote(ctx, req.proposalId, address(req.address, "voter"));
+  if (v === undefined) throw grpcNotFound(`voter: ${req.address} not found for proposal: ${req.proposalId}`);
+  return v;
+}
+
+function paramsTypeOf(data: Uint8Array): "voting" | "deposit" | "tallying" {
+  const type = decodeParamsTypeRequest(data);
+  if (type !== "voting" && type !== "deposit" && type !== "tallying") {
+    throw grpcInvalidArgument(`unknown params type: ${type}`);
+  }
+  return type;
+}
+
+/** Deposit, Deposits and TallyResult: the same in v1 and v1beta1. */
+function sharedHandlers(gov: GovKeeper, prefix: string): Record<string, QueryHandler> {
   return {
-    [`${G}Proposal`]: (ctx, data) => {
-      const { proposalId } = decodeProposalRequest(data, "QueryProposalRequest");
-      return encodeWrapped(encodeProposal(proposal(ctx, proposalId)));
-    },
-    [`${G}Proposals`]: (ctx, data) => {
-      const req = decodeProposalsRequest(data);
-      if (req.status >= PROPOSAL_STATUS_NAMES.length)
-        throw grpcInvalidArgument(`invalid proposal status ${req.status}`);
-      const voter = req.voter === "" ? undefined : address(req.voter, "voter");
-      const depositor = req.depositor === "" ? undefined : address(req.depositor, "depositor");
-      const list = [...gov.allProposals(ctx)].filter(
-        (p) =>
-          (req.status === 0 || p.status === req.status) &&
-          (voter === undefined || gov.getVote(ctx, p.id, voter) !== undefined) &&
-          (depositor === undefined || gov.getDeposit(ctx, p.id, depositor) !== undefined),
-      );
-      const r = paginate(list, req.page);
-      return encodeListResponse(r.items.map(encodeProposal), r.page);
-    },
-    [`${G}Vote`]: (ctx, data) => {
-      const req = decodeProposalRequest(data, "QueryVoteRequest");
-      const voter = address(req.address, "voter");
-      const v = gov.getVote(ctx, req.proposalId, voter);
-      if (v === undefined) throw grpcNotFound(`voter: ${req.address} not found for proposal: ${req.proposalId}`);
-      return encodeWrapped(encodeVote(v));
-    },
-    [`${G}Votes`]: (ctx, data) => {
-      const req = decodeProposalRequest(data, "QueryVotesRequest", 2);
-      const r = paginate(gov.votes(ctx, req.proposalId), req.page);
-      return encodeListResponse(r.items.map(encodeVote), r.page);
-    },
-    [`${G}Params`]: (ctx, data) => {
-      const type = decodeParamsTypeRequest(data);
-      if (type !== "voting" && type !== "deposit" && type !== "tallying") {
-        throw grpcInvalidArgument(`unknown params type: ${type}`);
-      }
-      return encodeGovParamsResponse(gov.getParams(ctx), type);
-    },
-    [`${G}Deposit`]: (ctx, data) => {
+    [`${prefix}Deposit`]: (ctx, data) => {
       const req = decodeProposalRequest(data, "QueryDepositRequest");
       const d = gov.getDeposit(ctx, req.proposalId, address(req.address, "depositor"));
       if (d === undefined) {
@@ -100,15 +93,39 @@ export function govQueryHandlers(gov: GovKeeper, upgrade: UpgradeKeeper): Record
       }
       return encodeWrapped(encodeDeposit(d));
     },
-    [`${G}Deposits`]: (ctx, data) => {
+    [`${prefix}Deposits`]: (ctx, data) => {
       const req = decodeProposalRequest(data, "QueryDepositsRequest", 2);
       const r = paginate(gov.deposits(ctx, req.proposalId), req.page);
       return encodeListResponse(r.items.map(encodeDeposit), r.page);
     },
-    [`${G}TallyResult`]: (ctx, data) => {
+    [`${prefix}TallyResult`]: (ctx, data) => {
       const { proposalId } = decodeProposalRequest(data, "QueryTallyResultRequest");
-      return encodeWrapped(encodeTallyResult(gov.currentTally(ctx, proposal(ctx, proposalId))));
+      return encodeWrapped(encodeTallyResult(gov.currentTally(ctx, proposalById(gov, ctx, proposalId))));
     },
+  };
+}
+
+export function govQueryHandlers(gov: GovKeeper, upgrade: UpgradeKeeper): Record<string, QueryHandler> {
+  return {
+    ...sharedHandlers(gov, G),
+    [`${G}Proposal`]: (ctx, data) => {
+      const { proposalId } = decodeProposalRequest(data, "QueryProposalRequest");
+      return encodeWrapped(encodeProposal(proposalById(gov, ctx, proposalId)));
+    },
+    [`${G}Proposals`]: (ctx, data) => {
+      const req = decodeProposalsRequest(data);
+      if (req.status >= PROPOSAL_STATUS_NAMES.length)
+        throw grpcInvalidArgument(`invalid proposal status ${req.status}`);
+      const r = selectProposals(gov, ctx, req);
+      return encodeListResponse(r.items.map(encodeProposal), r.page);
+    },
+    [`${G}Vote`]: (ctx, data) => encodeWrapped(encodeVote(voteOf(gov, ctx, data))),
+    [`${G}Votes`]: (ctx, data) => {
+      const req = decodeProposalRequest(data, "QueryVotesRequest", 2);
+      const r = paginate(gov.votes(ctx, req.proposalId), req.page);
+      return encodeListResponse(r.items.map(encodeVote), r.page);
+    },
+    [`${G}Params`]: (ctx, data) => encodeGovParamsResponse(gov.getParams(ctx), paramsTypeOf(data)),
     [`${G}Constitution`]: (ctx) => new ProtoWriter().string(1, gov.getConstitution(ctx)).finish(),
     [`${U}CurrentPlan`]: (ctx) => {
       const plan = upgrade.getPlan(ctx);
@@ -146,39 +163,20 @@ const decBytes = (text: string): Uint8Array => utf8Encode(Dec.parse(text).atomic
 
 /** `cosmos.gov.v1beta1.Query`: the v1 state in v1beta1 shapes (chain-api.md §7.7). */
 export function govV1Beta1QueryHandlers(gov: GovKeeper): Record<string, QueryHandler> {
-  const get = (ctx: Context, id: bigint): Proposal => {
-    if (id === 0n) throw grpcInvalidArgument("proposal id can not be 0");
-    const p = gov.getProposal(ctx, id);
-    if (p === undefined) throw grpcNotFound(`proposal ${id} doesn't exist`);
-    return p;
-  };
   return {
+    ...sharedHandlers(gov, B),
     [`${B}Proposal`]: (ctx, data) => {
-      const p = get(ctx, decodeProposalRequest(data, "QueryProposalRequest").proposalId);
+      const p = proposalById(gov, ctx, decodeProposalRequest(data, "QueryProposalRequest").proposalId);
       return encodeWrapped(encodeProposalV1Beta1(p, legacyContent(p)));
     },
     [`${B}Proposals`]: (ctx, data) => {
-      const req = decodeProposalsRequest(data);
-      const voter = req.voter === "" ? undefined : address(req.voter, "voter");
-      const depositor = req.depositor === "" ? undefined : address(req.depositor, "depositor");
-      const list = [...gov.allProposals(ctx)].filter(
-        (p) =>
-          (req.status === 0 || p.status === req.status) &&
-          (voter === undefined || gov.getVote(ctx, p.id, voter) !== undefined) &&
-          (depositor === undefined || gov.getDeposit(ctx, p.id, depositor) !== undefined),
-      );
-      const r = paginate(list, req.page);
+      const r = selectProposals(gov, ctx, decodeProposalsRequest(data));
       return encodeListResponse(
         r.items.map((p) => encodeProposalV1Beta1(p, legacyContent(p))),
         r.page,
       );
     },
-    [`${B}Vote`]: (ctx, data) => {
-      const req = decodeProposalRequest(data, "QueryVoteRequest");
-      const v = gov.getVote(ctx, req.proposalId, address(req.address, "voter"));
-      if (v === undefined) throw grpcNotFound(`voter: ${req.address} not found for proposal: ${req.proposalId}`);
-      return encodeWrapped(encodeVoteV1Beta1(v, weightAtomics));
-    },
+    [`${B}Vote`]: (ctx, data) => encodeWrapped(encodeVoteV1Beta1(voteOf(gov, ctx, data), weightAtomics)),
     [`${B}Votes`]: (ctx, data) => {
       const req = decodeProposalRequest(data, "QueryVotesRequest", 2);
       const r = paginate(gov.votes(ctx, req.proposalId), req.page);
@@ -187,27 +185,6 @@ export function govV1Beta1QueryHandlers(gov: GovKeeper): Record<string, QueryHan
         r.page,
       );
     },
-    [`${B}Params`]: (ctx, data) => {
-      const type = decodeParamsTypeRequest(data);
-      if (type !== "voting" && type !== "deposit" && type !== "tallying") {
-        throw grpcInvalidArgument(`unknown params type: ${type}`);
-      }
-      return encodeGovParamsV1Beta1(gov.getParams(ctx), type, decBytes);
-    },
-    [`${B}Deposit`]: (ctx, data) => {
-      const req = decodeProposalRequest(data, "QueryDepositRequest");
-      const d = gov.getDeposit(ctx, req.proposalId, address(req.address, "depositor"));
-      if (d === undefined) throw grpcNotFound(`depositer: ${req.address} not found for proposal: ${req.proposalId}`);
-      return encodeWrapped(encodeDeposit(d));
-    },
-    [`${B}Deposits`]: (ctx, data) => {
-      const req = decodeProposalRequest(data, "QueryDepositsRequest", 2);
-      const r = paginate(gov.deposits(ctx, req.proposalId), req.page);
-      return encodeListResponse(r.items.map(encodeDeposit), r.page);
-    },
-    [`${B}TallyResult`]: (ctx, data) => {
-      const p = get(ctx, decodeProposalRequest(data, "QueryTallyResultRequest").proposalId);
-      return encodeWrapped(encodeTallyResult(gov.currentTally(ctx, p)));
-    },
+    [`${B}Params`]: (ctx, data) => encodeGovParamsV1Beta1(gov.getParams(ctx), paramsTypeOf(data), decBytes),
   };
 }

@@ -3,7 +3,7 @@ import { Dec } from "../../primitives/amount.ts";
 import type { Minter } from "../../codec/mint.ts";
 import type { Context } from "../context.ts";
 import { asObject, asString, asUint, genesisError } from "../json.ts";
-import { decJson } from "../staking/genesis.ts";
+import { decJson, optionalField } from "../staking/genesis.ts";
 import type { MintKeeper } from "./keeper.ts";
 import { DEFAULT_INFLATION, DEFAULT_MINT_PARAMS, type MintParams, mintParamsProblem } from "./params.ts";
 
@@ -21,14 +21,13 @@ export function mintParamsFromJson(v: unknown): MintParams {
   if (v === undefined) return DEFAULT_MINT_PARAMS;
   const p = asObject(v, "mint.params");
   const d = DEFAULT_MINT_PARAMS;
-  const dec = (x: unknown, dflt: Dec, what: string): Dec => (x === undefined ? dflt : decJson(x, what));
   return {
-    mintDenom: p.mint_denom === undefined ? d.mintDenom : asString(p.mint_denom, "mint_denom"),
-    inflationRateChange: dec(p.inflation_rate_change, d.inflationRateChange, "inflation_rate_change"),
-    inflationMax: dec(p.inflation_max, d.inflationMax, "inflation_max"),
-    inflationMin: dec(p.inflation_min, d.inflationMin, "inflation_min"),
-    goalBonded: dec(p.goal_bonded, d.goalBonded, "goal_bonded"),
-    blocksPerYear: p.blocks_per_year === undefined ? d.blocksPerYear : asUint(p.blocks_per_year, "blocks_per_year"),
+    mintDenom: optionalField(p, "mint_denom", asString, d.mintDenom),
+    inflationRateChange: optionalField(p, "inflation_rate_change", decJson, d.inflationRateChange),
+    inflationMax: optionalField(p, "inflation_max", decJson, d.inflationMax),
+    inflationMin: optionalField(p, "inflation_min", decJson, d.inflationMin),
+    goalBonded: optionalField(p, "goal_bonded", decJson, d.goalBonded),
+    blocksPerYear: optionalField(p, "blocks_per_year", asUint, d.blocksPerYear),
   };
 }
 

@@ -5,7 +5,7 @@
 import type { SigningInfo } from "../../codec/slashing.ts";
 import type { Context } from "../context.ts";
 import { asArray, asBool, asObject, asString, asUint, genesisError } from "../json.ts";
-import { decJson, durationJson, timeJson } from "../staking/genesis.ts";
+import { decJson, durationJson, optionalField, timeJson } from "../staking/genesis.ts";
 import { durationString, rfc3339Nano } from "../staking/time.ts";
 import { SlashingKeeper } from "./keeper.ts";
 import { DEFAULT_SLASHING_PARAMS, type SlashingParams, slashingParamsProblem } from "./params.ts";
@@ -27,26 +27,11 @@ export function slashingParamsFromJson(v: unknown): SlashingParams {
   const p = asObject(v, "slashing.params");
   const d = DEFAULT_SLASHING_PARAMS;
   return {
-    signedBlocksWindow:
-      p.signed_blocks_window === undefined
-        ? d.signedBlocksWindow
-        : asUint(p.signed_blocks_window, "signed_blocks_window"),
-    minSignedPerWindow:
-      p.min_signed_per_window === undefined
-        ? d.minSignedPerWindow
-        : decJson(p.min_signed_per_window, "min_signed_per_window"),
-    downtimeJailDuration:
-      p.downtime_jail_duration === undefined
-        ? d.downtimeJailDuration
-        : durationJson(p.downtime_jail_duration, "downtime_jail_duration"),
-    slashFractionDoubleSign:
-      p.slash_fraction_double_sign === undefined
-        ? d.slashFractionDoubleSign
-        : decJson(p.slash_fraction_double_sign, "slash_fraction_double_sign"),
-    slashFractionDowntime:
-      p.slash_fraction_downtime === undefined
-        ? d.slashFractionDowntime
-        : decJson(p.slash_fraction_downtime, "slash_fraction_downtime"),
+    signedBlocksWindow: optionalField(p, "signed_blocks_window", asUint, d.signedBlocksWindow),
+    minSignedPerWindow: optionalField(p, "min_signed_per_window", decJson, d.minSignedPerWindow),
+    downtimeJailDuration: optionalField(p, "downtime_jail_duration", durationJson, d.downtimeJailDuration),
+    slashFractionDoubleSign: optionalField(p, "slash_fraction_double_sign", decJson, d.slashFractionDoubleSign),
+    slashFractionDowntime: optionalField(p, "slash_fraction_downtime", decJson, d.slashFractionDowntime),
   };
 }
 

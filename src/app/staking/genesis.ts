@@ -51,6 +51,17 @@ export const defaultStakingGenesis = (): StakingGenesis => ({
   exported: false,
 });
 
+/** `obj[key]` read by `parse` (named `key` in its errors), or `fallback` when the field is absent. */
+export function optionalField<T>(
+  obj: Readonly<Record<string, unknown>>,
+  key: string,
+  parse: (v: unknown, what: string) => T,
+  fallback: T,
+): T {
+  const v = obj[key];
+  return v === undefined ? fallback : parse(v, key);
+}
+
 export function decJson(v: unknown, what: string): Dec {
   try {
     return Dec.parse(asString(v, what));
@@ -77,7 +88,7 @@ export function stakingParamsFromJson(v: unknown): StakingParams {
   const p = asObject(v, "staking.params");
   const d = DEFAULT_STAKING_PARAMS;
   return {
-    unbondingTime: p.unbonding_time === undefined ? d.unbondingTime : durationJson(p.unbonding_time, "unbonding_time"),
+    unbondingTime: optionalField(p, "unbonding_time", durationJson, d.unbondingTime),
     maxValidators:
       p.max_validators === undefined ? d.maxValidators : Number(asUint(p.max_validators, "max_validators", 32)),
     maxEntries: p.max_entries === undefined ? d.maxEntries : Number(asUint(p.max_entries, "max_entries", 32)),
@@ -85,9 +96,8 @@ export function stakingParamsFromJson(v: unknown): StakingParams {
       p.historical_entries === undefined
         ? d.historicalEntries
         : Number(asUint(p.historical_entries, "historical_entries", 32)),
-    bondDenom: p.bond_denom === undefined ? d.bondDenom : asString(p.bond_denom, "bond_denom"),
-    minCommissionRate:
-      p.min_commission_rate === undefined ? d.minCommissionRate : decJson(p.min_commission_rate, "min_commission_rate"),
+    bondDenom: optionalField(p, "bond_denom", asString, d.bondDenom),
+    minCommissionRate: optionalField(p, "min_commission_rate", decJson, d.minCommissionRate),
   };
 }
 

@@ -32,7 +32,7 @@ import { toBase64 } from "../../primitives/base64.ts";
 import { decodeAddress, encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
 import { bytesEqual } from "../../primitives/bytes.ts";
 import type { Context } from "../context.ts";
-import { SdkErrors } from "../errors.ts";
+import { ErrorDef, SdkErrors } from "../errors.ts";
 import type { MsgService } from "../types.ts";
 import { StakingErrors } from "./errors.ts";
 import {
@@ -454,19 +454,13 @@ export function stakingMsgServices(keeper: StakingKeeper, authority: Uint8Array)
     }),
   };
 
-  const updateParams: MsgService<MsgUpdateParamsRaw> = {
+  const updateParams = updateParamsService({
     typeUrl: STAKING_URLS.MsgUpdateParams,
-    decode: decodeMsgUpdateParams,
-    signers: (msg) => [parseAccount(msg.authority, "authority")],
-    handle(ctx, msg) {
-      checkAuthority(msg.authority, authority);
-      const params = decodeStakingParams(msg.params);
-      const problem = stakingParamsProblem(params);
-      if (problem !== undefined) throw SdkErrors.InvalidRequest.wrap(problem);
-      keeper.setParams(ctx, params);
-      return EMPTY;
-    },
-  };
+    checkSigner: (given) => checkAuthority(given, authority),
+    decodeParams: decodeStakingParams,
+    problem: stakingParamsProblem,
+    setParams: (ctx, params) => keeper.setParams(ctx, params),
+  });
 
   return [
     createValidator,
@@ -487,10 +481,47 @@ function ed25519KeyOrEmpty(any: { typeUrl: string; value: Uint8Array }): Uint8Ar
   }
 }
 
-/** `MsgUpdateParams` authority check (gov 13 text, as the SDK's modules use `ErrInvalidSigner`). */
+/** staking's `MsgUpdateParams` authority check (`ErrInvalidSigner`, staking 43). */
 export function checkAuthority(given: string, authority: Uint8Array): void {
   const expected = encodeAddress(authority);
   if (given !== expected) {
     throw StakingErrors.InvalidSigner.wrap(`invalid authority; expected ${expected}, got ${given}`);
   }
+}
+
+/** gov's `ErrInvalidSigner` (gov 13), which distribution, mint and slashing use for their authority checks. */
+const GovInvalidSigner = new ErrorDef("gov", 13, "expected gov account as only signer for proposal message");
+
+/** The authority check of distribution, mint and slashing: `invalid authority; expected …, got …` (gov 13). */
+export function govSignerCheck(authority: Uint8Array): (given: string) => void {
+  return (given) => {
+    const expected = encodeAddress(authority);
+    if (given !== expected) throw GovInvalidSigner.wrap(`invalid authority; expected ${expected}, got ${given}`);
+  };
+}
+
+/**
+ * A module's `Msg/UpdateParams`: signed by the authority, checked by `checkSigner`, the params decoded
+ * and validated (a problem is sdk 18 `InvalidRequest`), then stored; the response is empty.
+ */
+export function updateParamsService<P>(spec: {
+  readonly typeUrl: string;
+  readonly checkSigner: (given: string) => void;
+  readonly decodeParams: (bytes: Uint8Array) => P;
+  readonly problem: (params: P) => string | undefined;
+  readonly setParams: (ctx: Context, params: P) => void;
+}): MsgService<MsgUpdateParamsRaw> {
+  return {
+    typeUrl: spec.typeUrl,
+    decode: decodeMsgUpdateParams,
+    signers: (m) => [parseAccount(m.authority, "authority")],
+    handle(ctx, m) {
+      spec.checkSigner(m.authority);
+      const params = spec.decodeParams(m.params);
+      const problem = spec.problem(params);
+      if (problem !== undefined) throw SdkErrors.InvalidRequest.wrap(problem);
+      spec.setParams(ctx, params);
+      return EMPTY;
+    },
+  };
 }

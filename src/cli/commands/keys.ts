@@ -7,10 +7,10 @@ import type { KeyInfo } from "../../client/keyring.ts";
 import { toBase64 } from "../../primitives/base64.ts";
 import { fromHex } from "../../primitives/hex.ts";
 import { ClientError } from "../../client/errors.ts";
-import { expectPositionals, flagBool, flagString, parseArgs, parseUintArg } from "../lib/args.ts";
+import { expectPositionals, flagBool, flagString, parseUintArg } from "../lib/args.ts";
 import {
   COMMON_FLAGS,
-  commonOptions,
+  parseSubcommand,
   confirmOrAbort,
   openKeyring,
   outputOf,
@@ -80,12 +80,9 @@ export async function run(args: readonly string[], io: CliIo = processIo()): Pro
     return sub === undefined ? 2 : 0;
   }
   try {
-    const p = parseArgs(rest, FLAGS);
-    if (flagBool(p, "help")) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    const c = commonOptions(p, io);
+    const parsed = parseSubcommand(rest, FLAGS, io, USAGE);
+    if (parsed === undefined) return 0;
+    const { p, c } = parsed;
     const keyring = openKeyring(c);
     switch (sub) {
       case "add": {

@@ -10,10 +10,10 @@ import { addressBytes } from "../../client/msgs/compute.ts";
 import { decodeTxResult, envelopePublicKeys } from "../../client/txResults.ts";
 import { randomBytes } from "../../crypto/index.ts";
 import { bytesEqual } from "../../primitives/bytes.ts";
-import { expectPositionals, flagBool, flagString, parseArgs, parseUintArg } from "../lib/args.ts";
+import { expectPositionals, flagBool, flagString, parseUintArg } from "../lib/args.ts";
 import {
   COMMON_FLAGS,
-  commonOptions,
+  parseSubcommand,
   lcdClient,
   openKeyring,
   outputOf,
@@ -55,12 +55,9 @@ export async function run(args: readonly string[], io: CliIo = processIo()): Pro
   const rest = single ? afterModule : afterModule.slice(1);
   const name = `query ${module}${what === undefined ? "" : ` ${what}`}`;
   try {
-    const p = parseArgs(rest, FLAGS);
-    if (flagBool(p, "help")) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    const c = commonOptions(p, io);
+    const parsed = parseSubcommand(rest, FLAGS, io, USAGE);
+    if (parsed === undefined) return 0;
+    const { p, c } = parsed;
     const lcd = lcdClient(c);
     switch (single ? module : `${module} ${what ?? ""}`) {
       case "bank balances": {

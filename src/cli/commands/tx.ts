@@ -20,11 +20,11 @@ import { msgDelegate, msgUndelegate } from "../../client/msgs/staking.ts";
 import { type SendOptions, type Stage, fetchChainId, signAndSend, txOutcome } from "../../client/sender.ts";
 import { parseGasPrice } from "../../client/tx.ts";
 import { decodeTxResult } from "../../client/txResults.ts";
-import { type ParsedArgs, expectPositionals, flagBool, flagString, parseArgs, parseUintArg } from "../lib/args.ts";
+import { type ParsedArgs, expectPositionals, flagBool, flagString, parseUintArg } from "../lib/args.ts";
 import {
   type Common,
   COMMON_FLAGS,
-  commonOptions,
+  parseSubcommand,
   confirmOrAbort,
   lcdClient,
   openKeyring,
@@ -259,12 +259,9 @@ export async function run(args: readonly string[], io: CliIo = processIo()): Pro
   const name = `tx ${module} ${action ?? ""}`.trim();
   try {
     if (action === undefined) throw new CliError("CLI_USAGE", `tx ${module}: an action is needed`);
-    const p = parseArgs(rest, FLAGS);
-    if (flagBool(p, "help")) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    const c = commonOptions(p, io);
+    const parsed = parseSubcommand(rest, FLAGS, io, USAGE);
+    if (parsed === undefined) return 0;
+    const { p, c } = parsed;
     // Options are checked before anything is unlocked or fetched.
     const mode = flagString(p, "broadcast-mode") ?? "block";
     if (mode !== "block" && mode !== "sync" && mode !== "async")

@@ -22,7 +22,7 @@ import { Keyring, type KeyringBackend } from "../../client/keyring.ts";
 import { LcdClient } from "../../client/lcd.ts";
 import { RpcClient } from "../../client/rpc.ts";
 import { ClientError } from "../../client/errors.ts";
-import { type FlagSpec, type ParsedArgs, flagBool, flagString } from "./args.ts";
+import { type FlagSpec, type ParsedArgs, flagBool, flagString, parseArgs } from "./args.ts";
 import { CliError } from "./errors.ts";
 import type { CliIo } from "./io.ts";
 
@@ -53,6 +53,21 @@ export interface Common {
   readonly backend: KeyringBackend;
   readonly passphraseFile: string | undefined;
   readonly timeoutMs: number;
+}
+
+/** A subcommand's arguments parsed with `flags`; undefined when `--help` was given and `usage` printed. */
+export function parseSubcommand(
+  rest: readonly string[],
+  flags: FlagSpec,
+  io: CliIo,
+  usage: string,
+): { readonly p: ParsedArgs; readonly c: Common } | undefined {
+  const p = parseArgs(rest, flags);
+  if (flagBool(p, "help")) {
+    io.stdout(usage);
+    return undefined;
+  }
+  return { p, c: commonOptions(p, io) };
 }
 
 export function commonOptions(p: ParsedArgs, io: CliIo): Common {
