@@ -1,13 +1,16 @@
 /**
  * AES-SIV against miscreant 0.3.2 (the pure-JS implementation secretjs uses) and against the
  * hardware ceiling of two node:crypto AES-128-CTR passes (SIV reads the input twice: CMAC and CTR);
- * X25519 against @noble/curves.
+ * X25519 against @noble/curves; secp256k1 verification (WebAssembly) against OpenSSL through node:crypto
+ * with a cached KeyObject (the previous implementation) and against @noble/curves.
  * Baselines run in the same process, interleaved with ours; each figure is the best of a few rounds,
  * which keeps ratios steady on a busy machine.
  */
-import { createCipheriv } from "node:crypto";
+import { createCipheriv, createPublicKey, hash as oneShotHash, verify as opensslVerify } from "node:crypto";
 import { x25519 as nobleX25519 } from "@noble/curves/ed25519.js";
+import { secp256k1 as nobleSecp256k1 } from "@noble/curves/secp256k1.js";
 import { AesSiv, sivEncrypt } from "../src/crypto/aesSiv.ts";
+import { secp256k1PublicKey, secp256k1Sign, secp256k1VerifySha256 } from "../src/crypto/secp256k1.ts";
 import { x25519PublicKey, x25519SharedSecret } from "../src/crypto/x25519.ts";
 import { type BenchRow, measure } from "./harness.ts";
 
@@ -174,5 +177,49 @@ export async function cryptoBenchmarks(): Promise<BenchRow[]> {
       target: "informational",
     });
   }
+  rows.push(...(await secp256k1Rows()));
   return rows;
+}
+
+/** secp256k1 ECDSA verification of a 200-byte message (SHA-256 included), compressed key. */
+async function secp256k1Rows(): Promise<BenchRow[]> {
+  const sk = filled(32, 21);
+  const message = filled(200, 22);
+  const pk = secp256k1PublicKey(sk, true);
+  const sig = secp256k1Sign(sk, oneShotHash("sha256", message, "buffer"));
+  const { x, y } = nobleSecp256k1.Point.fromBytes(pk).toAffine();
+  const b64 = (n: bigint): string => Buffer.from(n.toString(16).padStart(64, "0"), "hex").toString("base64url");
+  const key = createPublicKey({ key: { kty: "EC", crv: "secp256k1", x: b64(x), y: b64(y) }, format: "jwk" });
+  const openssl = (): boolean => opensslVerify("sha256", message, { key, dsaEncoding: "ieee-p1363" }, sig);
+  const noble = (): boolean =>
+    nobleSecp256k1.verify(sig, oneShotHash("sha256", message, "buffer"), pk, {
+      prehash: false,
+      lowS: true,
+      format: "compact",
+    });
+  const ours = (): boolean => secp256k1VerifySha256(sig, message, pk);
+  if (!ours() || !openssl() || !noble()) throw new Error("secp256k1 bench: a verifier refused a valid signature");
+  const [o, b] = await pair(ours, openssl, 300);
+  const [o2, n] = await pair(ours, noble, 300);
+  return [
+    {
+      name: "secp256k1 verify, SHA-256 of 200 B (secp256k1VerifySha256, wasm)",
+      ours: o,
+      baseline: b,
+      baselineName: "OpenSSL via node:crypto, cached KeyObject",
+      unit: "ops/s",
+      higherIsBetter: true,
+      target: "≥ 1.5× OpenSSL",
+      targetMet: o >= 1.5 * b,
+    },
+    {
+      name: "secp256k1 verify, SHA-256 of 200 B (secp256k1VerifySha256, wasm) vs noble",
+      ours: o2,
+      baseline: n,
+      baselineName: "@noble/curves 2.4.0",
+      unit: "ops/s",
+      higherIsBetter: true,
+      target: "informational",
+    },
+  ];
 }

@@ -1,12 +1,14 @@
 /**
- * secp256k1 ECDSA on @noble/curves over 32-byte digests (the caller hashes). Signatures are 64-byte
- * compact `r ‖ s`. Signing is RFC 6979 deterministic with no extra entropy and low-S, as
- * libsecp256k1 does; verification refuses high-S signatures (spec §2.4, contract-abi.md).
+ * secp256k1 ECDSA over 32-byte digests (the caller hashes). Signatures are 64-byte compact `r ‖ s`.
+ * Signing and recovery are @noble/curves; signing is RFC 6979 deterministic with no extra entropy and
+ * low-S, as libsecp256k1 does. Verification runs in WebAssembly (`secp256k1Wasm.ts`) with noble's
+ * acceptance rules and refuses high-S signatures (spec §2.4, contract-abi.md).
  */
-import { type KeyObject, createPublicKey, verify as opensslVerify } from "node:crypto";
+import { hash as oneShotHash } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { CryptoError } from "./errors.ts";
 import { assertBytes, assertLength } from "./internal.ts";
+import { secp256k1WasmVerify } from "./secp256k1Wasm.ts";
 
 /** The public key of a 32-byte secret scalar: 33-byte compressed (default) or 65-byte uncompressed. */
 export function secp256k1PublicKey(sk32: Uint8Array, compressed = true): Uint8Array {
@@ -30,7 +32,7 @@ export function secp256k1Sign(sk32: Uint8Array, digest32: Uint8Array): Uint8Arra
 /**
  * Accepts what libsecp256k1's `ec_pubkey_parse` accepts: 33 bytes with prefix 02/03, or 65 bytes
  * with prefix 04, or the "hybrid" prefixes 06/07 whose low bit must match the parity of y. Returns
- * an encoding noble parses (hybrid keys rewritten to 04), or undefined.
+ * the encoding with hybrid keys rewritten to 04, or undefined.
  */
 function normalizePublicKey(pk: Uint8Array): Uint8Array | undefined {
   if (pk.length === 33) return pk[0] === 0x02 || pk[0] === 0x03 ? pk : undefined;
@@ -53,68 +55,19 @@ export function secp256k1Verify(sig64: Uint8Array, digest32: Uint8Array, pk: Uin
   if (sig64.length !== 64 || digest32.length !== 32) return false;
   const key = normalizePublicKey(pk);
   if (key === undefined) return false;
-  try {
-    return secp256k1.verify(sig64, digest32, key, { prehash: false, lowS: true, format: "compact" });
-  } catch {
-    return false;
-  }
-}
-
-/** Public keys imported into OpenSSL, by their encoding (most recently used last). */
-const opensslKeys = new Map<string, KeyObject>();
-const OPENSSL_KEY_CACHE = 4096;
-
-function toBase64Url(n: bigint): string {
-  return Buffer.from(n.toString(16).padStart(64, "0"), "hex").toString("base64url");
-}
-
-/** The OpenSSL key of a normalised public key, or undefined when it is not a curve point. */
-function opensslKey(key: Uint8Array): KeyObject | undefined {
-  const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("hex");
-  const cached = opensslKeys.get(id);
-  if (cached !== undefined) {
-    opensslKeys.delete(id);
-    opensslKeys.set(id, cached);
-    return cached;
-  }
-  let imported: KeyObject;
-  try {
-    const { x, y } = secp256k1.Point.fromBytes(key).toAffine();
-    imported = createPublicKey({
-      key: { kty: "EC", crv: "secp256k1", x: toBase64Url(x), y: toBase64Url(y) },
-      format: "jwk",
-    });
-  } catch {
-    return undefined;
-  }
-  if (opensslKeys.size >= OPENSSL_KEY_CACHE) opensslKeys.delete(opensslKeys.keys().next().value as string);
-  opensslKeys.set(id, imported);
-  return imported;
+  return secp256k1WasmVerify(sig64, digest32, key);
 }
 
 /**
- * `secp256k1Verify(sig64, sha256(message), pk)`, computed by OpenSSL: about 4× faster than the pure
- * JavaScript path for the transaction signatures the chain checks (which are all over SHA-256 of the
- * sign bytes). The acceptance rules are the same: the signature is parsed and checked for r, s in
- * 1…n−1 and low-S here, and the key is parsed as a point here, before OpenSSL does the arithmetic.
+ * `secp256k1Verify(sig64, sha256(message), pk)`, the check of every transaction signature the chain
+ * verifies (all over SHA-256 of the sign bytes).
  */
 export function secp256k1VerifySha256(sig64: Uint8Array, message: Uint8Array, pk: Uint8Array): boolean {
   if (!(sig64 instanceof Uint8Array) || !(message instanceof Uint8Array) || !(pk instanceof Uint8Array)) return false;
   if (sig64.length !== 64) return false;
-  const normalized = normalizePublicKey(pk);
-  if (normalized === undefined) return false;
-  try {
-    if (secp256k1.Signature.fromBytes(sig64, "compact").hasHighS()) return false;
-  } catch {
-    return false;
-  }
-  const key = opensslKey(normalized);
+  const key = normalizePublicKey(pk);
   if (key === undefined) return false;
-  try {
-    return opensslVerify("sha256", message, { key, dsaEncoding: "ieee-p1363" }, sig64);
-  } catch {
-    return false;
-  }
+  return secp256k1WasmVerify(sig64, oneShotHash("sha256", message, "buffer"), key);
 }
 
 /**
