@@ -64,46 +64,47 @@ export async function startServices(o: ServicesOptions): Promise<RunningServices
     }
     closers.length = 0;
   };
-  try {
-    let rpcPort: number | undefined;
-    let lcdPort: number | undefined;
-    let faucetPort: number | undefined;
-    if (o.rpcPort !== null) {
-      const rpc = await startRpcServer({
-        backend,
-        host,
-        port: o.rpcPort ?? 26657,
-        logger: log.child({ module: "rpc" }),
-      });
-      closers.push(() => rpc.close());
-      rpcPort = rpc.port;
-    }
-    if (o.lcdPort !== null) {
-      const lcd = await startLcdServer({
-        backend,
-        host,
-        port: o.lcdPort ?? 1317,
-        logger: log.child({ module: "lcd" }),
-      });
-      closers.push(() => lcd.close());
-      lcdPort = lcd.port;
-    }
-    if (o.faucetPort !== null && o.faucetPort !== undefined) {
-      const f = devAccount("faucet");
-      const faucet = await startFaucet({
-        backend,
-        key: f.key,
-        address: f.address,
-        host,
-        port: o.faucetPort,
-        logger: log.child({ module: "faucet" }),
-      });
-      closers.push(() => faucet.close());
-      faucetPort = faucet.port;
-    }
-    return { node, backend, rpcPort, lcdPort, faucetPort, close: closeAll };
-  } catch (e) {
-    await closeAll();
-    throw e;
+  // The servers start together, so that each one's socket set-up overlaps the others' work.
+  const starting: readonly (Promise<StartedServer> | undefined)[] = [
+    o.rpcPort === null
+      ? undefined
+      : startRpcServer({ backend, host, port: o.rpcPort ?? 26657, logger: log.child({ module: "rpc" }) }),
+    o.lcdPort === null
+      ? undefined
+      : startLcdServer({ backend, host, port: o.lcdPort ?? 1317, logger: log.child({ module: "lcd" }) }),
+    o.faucetPort === null || o.faucetPort === undefined
+      ? undefined
+      : startDevFaucet(backend, host, o.faucetPort, log.child({ module: "faucet" })),
+  ];
+  const settled = await Promise.allSettled(starting);
+  const ports: (number | undefined)[] = [];
+  let failed: { reason: unknown } | undefined;
+  for (const r of settled) {
+    if (r.status === "rejected") failed ??= { reason: r.reason };
+    const server = r.status === "fulfilled" ? r.value : undefined;
+    if (server !== undefined) closers.push(() => server.close());
+    ports.push(server?.port);
   }
+  if (failed !== undefined) {
+    await closeAll();
+    throw failed.reason;
+  }
+  const [rpcPort, lcdPort, faucetPort] = ports;
+  return { node, backend, rpcPort, lcdPort, faucetPort, close: closeAll };
+}
+
+interface StartedServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The dev chain's faucet, sending from its own well-known account. */
+async function startDevFaucet(
+  backend: NodeBackend,
+  host: string,
+  port: number,
+  logger: Logger,
+): Promise<StartedServer> {
+  const f = devAccount("faucet");
+  return startFaucet({ backend, key: f.key, address: f.address, host, port, logger });
 }

@@ -7,6 +7,7 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { type Logger, silentLogger } from "../../primitives/observability.ts";
 import type { ApiBackend } from "../backend.ts";
+import { SCHEMALESS_SERVER } from "../fastifyOptions.ts";
 import { GrpcCode, LcdError, invalidArgument } from "./errors.ts";
 import { lcdRegistry } from "./registry.ts";
 import { type LcdRequest, LcdRouter, type RouteContext, lcdRoutes } from "./routes.ts";
@@ -98,7 +99,7 @@ export async function startLcdServer(options: LcdServerOptions): Promise<LcdServ
       logger.warn("lcd background broadcast failed", { error: e instanceof Error ? e.message : String(e) }),
   };
 
-  const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, return503OnClosing: true });
+  const app = Fastify({ ...SCHEMALESS_SERVER, logger: false, bodyLimit: maxBodyBytes, return503OnClosing: true });
   // Bodies are JSON whatever their content type (secretjs sends text/plain); parsed in the handler so
   // that malformed JSON gets the gateway's error shape.
   app.removeAllContentTypeParsers();

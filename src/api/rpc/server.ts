@@ -13,6 +13,7 @@ import Fastify, { type FastifyReply } from "fastify";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { type Logger, silentLogger } from "../../primitives/observability.ts";
 import type { ApiBackend } from "../backend.ts";
+import { SCHEMALESS_SERVER } from "../fastifyOptions.ts";
 import { RpcError, asRpcError } from "./errors.ts";
 import type { Json, JsonObject } from "./json.ts";
 import { METHODS, type MethodContext, type SubscriptionSession } from "./methods.ts";
@@ -126,7 +127,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     rpcAddress: "",
   };
 
-  const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, forceCloseConnections: true });
+  const app = Fastify({ ...SCHEMALESS_SERVER, logger: false, bodyLimit: maxBodyBytes, forceCloseConnections: true });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string", bodyLimit: maxBodyBytes }, (_req, body, done) => {
     done(null, body);
