@@ -1,5 +1,7 @@
 /**
- * genesis.json in CometBFT's shape, with the app's `app_state` ({auth, bank, register}):
+ * genesis.json in CometBFT's shape, with the app's `app_state` ({auth, bank, register, staking,
+ * distribution, mint, slashing, gov, genutil: {gen_txs}}). `validators` may be empty: the set then
+ * comes from the app's `initChain` (the gentxs), as with upstream's `collect-gentxs`.
  *
  * ```json
  * { "genesis_time": "2026-01-01T00:00:00.000000000Z", "chain_id": "secretdev-1", "initial_height": "1",
@@ -61,9 +63,14 @@ export interface GenesisAccount {
 export function createGenesisJson(opts: {
   chainId: string;
   genesisTimeNanos: bigint;
+  /** Usually empty: the gentxs make the set. */
   validators: readonly GenesisValidator[];
   accounts: readonly GenesisAccount[];
   register: unknown;
+  /** More `app_state` modules (staking, distribution, mint, slashing, gov) in upstream's JSON shape. */
+  modules?: Readonly<Record<string, unknown>>;
+  /** `genutil.gen_txs`: JSON txs, each one `MsgCreateValidator` (see src/app/genutil.ts). */
+  genTxs?: readonly unknown[];
   consensusParams?: ConsensusParams;
 }): Record<string, unknown> {
   const p = opts.consensusParams ?? DEFAULT_CONSENSUS_PARAMS;
@@ -112,6 +119,8 @@ export function createGenesisJson(opts: {
           .map(([denom, amount]) => ({ denom, amount: amount.toString() })),
       },
       register: opts.register,
+      ...opts.modules,
+      genutil: { gen_txs: opts.genTxs ?? [] },
     },
   };
 }
@@ -148,8 +157,9 @@ export function parseGenesis(doc: unknown): Genesis {
     if (maxGas < -1n) fail("consensus_params.block.max_gas must be ≥ -1");
     consensusParams = { maxBlockBytes: Number(maxBytes), maxBlockGas: maxGas };
   }
-  if (!Array.isArray(o.validators) || o.validators.length === 0) fail("validators must be a non-empty list");
-  const validators = (o.validators as unknown[]).map((v, i): GenesisValidator => {
+  if (o.validators !== undefined && o.validators !== null && !Array.isArray(o.validators))
+    fail("validators must be a list");
+  const validators = ((o.validators ?? []) as unknown[]).map((v, i): GenesisValidator => {
     const val = (v ?? {}) as Record<string, unknown>;
     const pk = (val.pub_key ?? {}) as Record<string, unknown>;
     if (pk.type !== "tendermint/PubKeyEd25519") fail(`validators[${i}].pub_key.type must be tendermint/PubKeyEd25519`);

@@ -1,15 +1,26 @@
 /**
  * Creating a node home (`scrt init`, and `scrt dev` on first start): keys, config, the enclave's
- * network bootstrap (its public keys go into genesis `app_state.register`), and genesis.json.
+ * network bootstrap (its public keys go into genesis `app_state.register`), and genesis.json with a
+ * gentx: the operator's `MsgCreateValidator` with this node's ed25519 consensus key and its
+ * self-delegation (the validator set comes from it at `initChain`).
+ *
+ * The operator: `validatorOperator` if given; else the dev `validator` account when it is funded (the
+ * dev chain: 10^17 uscrt self-delegated, and the module params of chain-api.md §9); else the first
+ * funded account (a tenth of its uscrt); else a new key whose mnemonic is written to
+ * `config/operator_key.json` (0600), funded with 10^18 uscrt and self-delegating 10^17.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { genTxJson, valoperAddress } from "../app/index.ts";
 import { createPolicy, encodePolicy, policyToJson } from "../attestation/index.ts";
+import { keyFromMnemonic, newMnemonic } from "../client/hd.ts";
 import { ed25519PublicKey } from "../crypto/index.ts";
 import { toBase64 } from "../primitives/base64.ts";
+import { decodeAddress, encodeAddress } from "../primitives/bech32.ts";
 import { silentLogger, type Logger } from "../primitives/observability.ts";
 import { startEnclave } from "./enclave.ts";
 import { NodeError } from "./errors.ts";
 import { createGenesisJson, type GenesisAccount } from "./genesis.ts";
+import { DEV_ACCOUNT_BALANCE, DEV_DENOM, DEV_MODULE_GENESIS, DEV_SELF_DELEGATION, devAccount } from "./devAccounts.ts";
 import {
   configToJson,
   DEFAULT_NODE_CONFIG,
@@ -27,8 +38,10 @@ export interface InitOptions {
   readonly moniker?: string;
   /** Funded at genesis with the given coins (account numbers in this order). */
   readonly accounts?: readonly GenesisAccount[];
-  /** Validator power (default 10). */
-  readonly power?: bigint;
+  /** The validator's operator account (bech32 `secret1…`, funded in `accounts`) and its self-delegation in uscrt. */
+  readonly validatorOperator?: { readonly address: string; readonly selfDelegation: bigint };
+  /** `app_state` module sections (staking, gov, …); default: the dev chain's when it is the dev chain, else none. */
+  readonly modules?: Readonly<Record<string, unknown>>;
   readonly genesisTimeNanos?: bigint;
   readonly config?: Partial<NodeConfig>;
   readonly logger?: Logger;
@@ -36,6 +49,9 @@ export interface InitOptions {
 
 export interface InitResult {
   readonly chainId: string;
+  /** bech32 of the operator account and its `secretvaloper1…`. */
+  readonly operatorAddress: string;
+  readonly validatorAddress: string;
   readonly validatorPubKey: Uint8Array;
   readonly ioExchKey: Uint8Array;
   readonly measurement: Uint8Array;
@@ -80,11 +96,22 @@ export async function initHome(o: InitOptions): Promise<InitResult> {
 
   const genesisTimeNanos = o.genesisTimeNanos ?? BigInt(Date.now()) * 1_000_000n;
   const validatorPubKey = ed25519PublicKey(pvSeed);
+  const op = chooseOperator(o, p.config.replace(/config\.json$/, "operator_key.json"));
+  const operatorBytes = decodeAddress(op.address);
+  const genTx = genTxJson({
+    moniker: config.moniker,
+    delegatorAddress: op.address,
+    validatorAddress: valoperAddress(operatorBytes),
+    consensusPubKey: validatorPubKey,
+    selfDelegation: { denom: DEV_DENOM, amount: op.selfDelegation },
+  });
   const genesis = createGenesisJson({
     chainId: o.chainId,
     genesisTimeNanos,
-    validators: [{ pubKey: validatorPubKey, power: o.power ?? 10n, name: config.moniker }],
-    accounts: o.accounts ?? [],
+    validators: [],
+    genTxs: [genTx],
+    ...(op.modules === undefined ? {} : { modules: op.modules }),
+    accounts: op.accounts,
     register: {
       node_exch_key: toBase64(boot.nodeExchKey),
       io_exch_key: toBase64(boot.ioExchKey),
@@ -92,5 +119,62 @@ export async function initHome(o: InitOptions): Promise<InitResult> {
     },
   });
   writeFileDurable(p.genesis, JSON.stringify(genesis, null, 2) + "\n", 0o644);
-  return { chainId: o.chainId, validatorPubKey, ioExchKey: boot.ioExchKey, measurement };
+  return {
+    chainId: o.chainId,
+    operatorAddress: op.address,
+    validatorAddress: valoperAddress(operatorBytes),
+    validatorPubKey,
+    ioExchKey: boot.ioExchKey,
+    measurement,
+  };
+}
+
+function chooseOperator(
+  o: InitOptions,
+  operatorKeyPath: string,
+): {
+  address: string;
+  selfDelegation: bigint;
+  accounts: readonly GenesisAccount[];
+  modules: Readonly<Record<string, unknown>> | undefined;
+} {
+  const accounts = o.accounts ?? [];
+  const uscrtOf = (address: string): bigint =>
+    accounts
+      .filter((a) => a.address === address)
+      .flatMap((a) => a.coins)
+      .filter((c) => c.denom === DEV_DENOM)
+      .reduce((s, c) => s + BigInt(c.amount), 0n);
+  const check = (address: string, selfDelegation: bigint): void => {
+    if (selfDelegation <= 0n) {
+      throw new NodeError("NODE_INVALID_OPTIONS", "the validator's self-delegation must be positive");
+    }
+    if (uscrtOf(address) < selfDelegation) {
+      throw new NodeError(
+        "NODE_INVALID_OPTIONS",
+        `the validator operator ${address} has ${uscrtOf(address)}uscrt at genesis, less than its self-delegation ${selfDelegation}uscrt`,
+      );
+    }
+  };
+  if (o.validatorOperator !== undefined) {
+    check(o.validatorOperator.address, o.validatorOperator.selfDelegation);
+    return { ...o.validatorOperator, accounts, modules: o.modules };
+  }
+  const dev = devAccount("validator").address;
+  if (uscrtOf(dev) >= DEV_SELF_DELEGATION) {
+    return { address: dev, selfDelegation: DEV_SELF_DELEGATION, accounts, modules: o.modules ?? DEV_MODULE_GENESIS };
+  }
+  const first = accounts.find((a) => uscrtOf(a.address) >= 10n);
+  if (first !== undefined) {
+    return { address: first.address, selfDelegation: uscrtOf(first.address) / 10n, accounts, modules: o.modules };
+  }
+  const mnemonic = newMnemonic();
+  const address = encodeAddress(keyFromMnemonic(mnemonic).address);
+  writeFileDurable(operatorKeyPath, JSON.stringify({ address, mnemonic }, null, 2) + "\n", 0o600);
+  return {
+    address,
+    selfDelegation: DEV_SELF_DELEGATION,
+    accounts: [...accounts, { address, coins: [{ denom: DEV_DENOM, amount: DEV_ACCOUNT_BALANCE.toString() }] }],
+    modules: o.modules,
+  };
 }
