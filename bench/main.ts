@@ -7,6 +7,7 @@ import { computeBenchmarks } from "./appCompute.ts";
 import { cryptoBenchmarks } from "./crypto.ts";
 import { enclaveBenchmarks } from "./enclave.ts";
 import { envelopeBenchmarks } from "./envelope.ts";
+import { localnetBenchmarks } from "./localnet.ts";
 import { nodeBenchmarks } from "./node.ts";
 import { type BenchRow, renderTable } from "./harness.ts";
 import { primitivesBenchmarks } from "./primitives.ts";
@@ -23,6 +24,7 @@ const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   compute: computeBenchmarks,
   vm: vmBenchmarks,
   node: nodeBenchmarks,
+  localnet: localnetBenchmarks,
 };
 
 const wanted = process.argv.slice(2);

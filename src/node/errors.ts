@@ -14,7 +14,9 @@ export type NodeErrorCode =
   | "NODE_CLOSED"
   /** A contract or registration call before the enclave worker has loaded its keys. */
   | "NODE_ENCLAVE_NOT_READY"
-  | "NODE_INVALID_OPTIONS";
+  | "NODE_INVALID_OPTIONS"
+  /** A block from block sync that does not verify (bad commit, wrong chain link or app hash). */
+  | "NODE_SYNC_INVALID_BLOCK";
 
 export class NodeError extends CodedError<NodeErrorCode> {
   override readonly name = "NodeError";

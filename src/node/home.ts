@@ -220,6 +220,10 @@ export interface NodeConfig {
   readonly minGasPrices: string;
   readonly rpcListen: string;
   readonly lcdListen: string;
+  /** p2p listen address `host:port` (empty: no p2p, a lone validator). */
+  readonly p2pListen: string;
+  /** Comma-separated `<node id>@host:port` or `/ip4/…/tcp/…/p2p/<peer id>`, dialled and redialled. */
+  readonly persistentPeers: string;
 }
 
 export const DEFAULT_NODE_CONFIG: NodeConfig = {
@@ -241,6 +245,8 @@ export const DEFAULT_NODE_CONFIG: NodeConfig = {
   minGasPrices: "0.0125uscrt",
   rpcListen: "127.0.0.1:26657",
   lcdListen: "127.0.0.1:1317",
+  p2pListen: "",
+  persistentPeers: "",
 };
 
 const CONFIG_KEYS: Readonly<Record<keyof NodeConfig, string>> = {
@@ -262,6 +268,8 @@ const CONFIG_KEYS: Readonly<Record<keyof NodeConfig, string>> = {
   minGasPrices: "min_gas_prices",
   rpcListen: "rpc_laddr",
   lcdListen: "lcd_laddr",
+  p2pListen: "p2p_laddr",
+  persistentPeers: "persistent_peers",
 };
 
 export function configToJson(c: NodeConfig): Record<string, unknown> {

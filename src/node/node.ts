@@ -54,6 +54,19 @@ import {
   type ConsensusEvent,
   type ValidatorSet,
 } from "../consensus/index.ts";
+import {
+  applyValidatorUpdates,
+  checkBlockEvidence,
+  createEvidencePool,
+  DEFAULT_EVIDENCE_PARAMS,
+  evidenceListHash,
+  pendingEvidence,
+  reportConflictingVotes,
+  updateEvidencePool,
+  type EvidenceChainView,
+  type EvidencePool,
+} from "../consensus/index.ts";
+import { BlockIdFlag, type FinalizeBlockRequest, type Misbehavior, type VoteInfo } from "../app/index.ts";
 import { recoverDriver, type ConsensusDriver, type DriverIo, type WalSink } from "../consensus/driver/driver.ts";
 import { openFileWal, type FileWal } from "../consensus/driver/fileWal.ts";
 import { sha256 } from "../crypto/index.ts";
@@ -101,6 +114,8 @@ export interface NodeNetwork {
   broadcastVote(vote: Vote): void;
   broadcastProposal(proposal: Proposal, block: Uint8Array): void;
   broadcastTx?(tx: Uint8Array): void;
+  /** Consensus has started `height` (peers' messages for it that arrived early can be delivered now). */
+  heightStarted?(height: number): void;
 }
 
 export interface NodeOptions {
@@ -142,6 +157,9 @@ function loadSealedKeys(enclave: WorkerEnclave, home: string): void {
     );
   }
 }
+
+/** Least time between empty blocks made only to carry a changed app hash (see `proofBlockWaitMs`). */
+export const IDLE_PROOF_BLOCK_DELAY_MS = 1000;
 
 /** Priority scale: fee per gas × 10^6 (integer). */
 const PRIORITY_SCALE = 1_000_000n;
@@ -222,7 +240,10 @@ export class Node {
   private emptyBlockTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private haltError: Error | undefined;
-  private readonly genesisValidators: ValidatorSet;
+  /** The initial height's set: initChain's (the gentxs'), else genesis.json's; from the block store on restart. */
+  private genesisValidators: ValidatorSet | undefined;
+  /** Conflicting votes seen by consensus, verified evidence not yet in a block, committed evidence (memory only). */
+  private evidencePool: EvidencePool = createEvidencePool();
   private readonly consensusHash: Uint8Array;
 
   private constructor(
@@ -252,9 +273,10 @@ export class Node {
     const pv = createPrivValidator(parts.pvSeed, loadPrivValidatorState(parts.paths.privValidatorState));
     this.validatorPubKey = pv.pubKey;
     this.validatorAddress = pv.address;
-    this.genesisValidators = createValidatorSet(
-      parts.genesis.validators.map((v) => ({ pubKey: v.pubKey, votingPower: v.power })),
-    );
+    this.genesisValidators =
+      parts.genesis.validators.length === 0
+        ? undefined
+        : createValidatorSet(parts.genesis.validators.map((v) => ({ pubKey: v.pubKey, votingPower: v.power })));
     this.consensusHash = consensusParamsHash(parts.genesis.consensusParams);
     this.mempool = new Mempool<TxResult>((tx) => this.checkForMempool(tx), sha256, {
       maxTxs: parts.config.mempoolSize,
@@ -449,14 +471,59 @@ export class Node {
     this.deliver(event);
   }
 
-  /** Validators used at `height` (stored per block; genesis set for the first). */
+  /**
+   * Validators used at `height`: stored per block; the initial height's set from initChain; otherwise
+   * the set of `height − 1` with the app's end-block updates of block `height − 2` applied, then its
+   * proposer priorities incremented once (CometBFT `updateState`: updates take effect at H + 2).
+   */
   validatorsAt(height: number): ValidatorSet {
-    if (height <= this.genesis.initialHeight) return this.genesisValidators;
+    const initial = this.genesis.initialHeight;
+    if (height <= initial) {
+      const set = this.genesisValidators ?? this.blockStore.validators(initial);
+      if (set === undefined) throw new NodeError("NODE_HALTED", "no initial validator set (initChain returned none)");
+      return set;
+    }
     const stored = this.blockStore.validators(height);
     if (stored !== undefined) return stored;
-    const prev = this.blockStore.validators(height - 1);
-    if (prev === undefined) throw new NodeError("NODE_HALTED", `no validator set stored for height ${height - 1}`);
-    return nextHeightValidatorSet(prev);
+    if (height > this.blockStore.height + 2) {
+      throw new NodeError("NODE_HALTED", `no validator set known for height ${height}`);
+    }
+    const prev = this.validatorsAt(height - 1);
+    const changes = height - 2 >= initial ? (this.blockStore.results(height - 2)?.validatorUpdates ?? []) : [];
+    return nextHeightValidatorSet(applyValidatorUpdates(prev, changes));
+  }
+
+  /**
+   * The app's `FinalizeBlock` request for a decided block: its txs, the last commit's votes (with the
+   * powers of the set that signed it), its evidence as misbehaviour, and its proposer.
+   */
+  private finalizeRequest(height: number, block: Block): FinalizeBlockRequest {
+    const votes: VoteInfo[] = [];
+    if (height > this.genesis.initialHeight) {
+      const signers = this.validatorsAt(height - 1);
+      signers.validators.forEach((v, i) => {
+        const sig = block.lastCommit.signatures[i];
+        const flag =
+          sig === undefined || sig.blockIdFlag === BlockIdFlag.Unknown ? BlockIdFlag.Absent : sig.blockIdFlag;
+        votes.push({ address: v.address, power: v.votingPower, blockIdFlag: flag });
+      });
+    }
+    const misbehavior: Misbehavior[] = block.evidence.map((e) => ({
+      type: "duplicate_vote",
+      address: e.voteA.validatorAddress,
+      power: e.validatorPower,
+      height: e.voteA.height,
+      timeNanos: nanosOf(e.timestamp),
+    }));
+    return {
+      height,
+      timeNanos: nanosOf(block.header.time),
+      chainId: this.chainId,
+      txs: block.txs,
+      votes,
+      misbehavior,
+      proposer: block.header.proposerAddress,
+    };
   }
 
   async close(): Promise<void> {
@@ -517,12 +584,21 @@ export class Node {
     const A = this.app.lastHeight;
     const B = this.blockStore.height;
     if (A === 0) {
-      this.app.initChain({
+      const init = this.app.initChain({
         chainId: this.genesis.chainId,
         initialHeight: this.genesis.initialHeight,
         timeNanos: this.genesis.genesisTimeNanos,
         appState: this.genesis.appState,
       });
+      // As CometBFT: a non-empty set from the app replaces genesis.json's validators.
+      if (init.validators.length > 0) {
+        this.genesisValidators = createValidatorSet(
+          init.validators.map((v) => ({ pubKey: v.pubKey, votingPower: v.power })),
+        );
+      }
+      if (this.genesisValidators === undefined) {
+        throw new NodeError("NODE_HOME_INVALID", "no genesis validators: genesis.json has none and no gentx made one");
+      }
     }
     if (B === A + 1) {
       const bytes = this.blockStore.blockBytes(B)!;
@@ -591,8 +667,11 @@ export class Node {
       requestBlock: (e) => this.guard(() => this.buildBlock(Number(e.height), e.round)),
       validateBlock: (e) => this.guard(() => this.validateBlock(e)),
       decide: (e) => this.guard(() => this.executeDecided(e)),
-      evidence: (e) =>
-        this.log.warn("duplicate vote evidence", { validator: toHex(e.evidence.voteA.validatorAddress) }),
+      evidence: (e) => {
+        this.log.warn("duplicate vote evidence", { validator: toHex(e.evidence.voteA.validatorAddress) });
+        // Re-built and verified once its height is committed (`updateEvidence`), then proposed.
+        this.evidencePool = reportConflictingVotes(this.evidencePool, e.evidence);
+      },
       invalidInput: (reason) => this.log.debug("invalid consensus input", { reason }),
     };
   }
@@ -635,19 +714,20 @@ export class Node {
   /** Starts `height` now, or when the mempool has txs (create_empty_blocks = false). */
   private scheduleHeight(height: number): void {
     if (this.closed || this.haltError !== undefined) return;
+    // A newer schedule (after a block from block sync) replaces a pending one.
+    this.cancelScheduledStart();
     const start = (): void => {
-      if (this.emptyBlockTimer !== undefined) clearTimeout(this.emptyBlockTimer);
-      this.emptyBlockTimer = undefined;
-      this.waitingForTxs?.();
-      this.waitingForTxs = undefined;
+      this.cancelScheduledStart();
       const go = (): void => {
         if (this.closed || this.haltError !== undefined) return;
         if (this.driver !== undefined && this.driver.state.height >= BigInt(height)) return;
+        if (height !== this.blockStore.height + 1) return; // block sync has moved past it
         if (this.mempool.size > 0 && this.enclavePromise !== undefined && this.enclaveValue === undefined) {
           void this.enclaveReady.then(go); // txs may call the enclave: wait until it is up
           return;
         }
         this.deliver({ type: "startHeight", height: BigInt(height), validators: this.validatorsAt(height) });
+        this.network?.heightStarted?.(height);
       };
       // timeout_commit: txs arriving right after a commit are collected into the next block.
       const wait = this.lastCommitAtMs + this.config.timeoutCommitMs - this.nowMs();
@@ -661,14 +741,64 @@ export class Node {
         setImmediate(go);
       }
     };
-    if (this.config.createEmptyBlocks || this.mempool.size > 0 || this.needProofBlock(height)) {
+    const proofWait = this.needProofBlock(height) ? this.proofBlockWaitMs(height) : undefined;
+    if (this.config.createEmptyBlocks || this.mempool.size > 0 || proofWait === 0) {
       start();
       return;
     }
     this.waitingForTxs = this.mempool.onTxAvailable(start);
-    if (this.config.emptyBlockIntervalMs > 0) {
-      this.emptyBlockTimer = setTimeout(start, this.config.emptyBlockIntervalMs);
+    this.scheduledStart = { height, start };
+    const idle = [proofWait ?? 0, this.config.emptyBlockIntervalMs].filter((ms) => ms > 0);
+    if (idle.length > 0) {
+      this.emptyBlockTimer = setTimeout(start, Math.min(...idle));
       this.emptyBlockTimer.unref();
+    }
+  }
+
+  /**
+   * How long a due proof block may wait for txs. The begin and end blockers (mint, distribution,
+   * slashing's signing info, staking's historical info) change the app hash in every block, so under
+   * CometBFT's rule an idle chain never stops; after an empty block the next proof block is paced at
+   * `IDLE_PROOF_BLOCK_DELAY_MS` (a chain with txs still gets its proof block at once).
+   */
+  private proofBlockWaitMs(height: number): number {
+    if (height <= this.genesis.initialHeight + 1) return 0;
+    const prev = this.blockStore.blockBytes(height - 1);
+    return prev !== undefined && decodeBlock(prev).txs.length === 0 ? IDLE_PROOF_BLOCK_DELAY_MS : 0;
+  }
+
+  /** The next height, while it waits for txs (`wakeHeight` starts it). */
+  private scheduledStart: { readonly height: number; readonly start: () => void } | undefined;
+
+  private cancelScheduledStart(): void {
+    if (this.emptyBlockTimer !== undefined) clearTimeout(this.emptyBlockTimer);
+    this.emptyBlockTimer = undefined;
+    this.waitingForTxs?.();
+    this.waitingForTxs = undefined;
+    this.scheduledStart = undefined;
+  }
+
+  /**
+   * Starts `height` now when it is the next height and waits for txs: a peer's proposal or vote for it
+   * arrived, so another validator has started it (the network layer calls this).
+   */
+  wakeHeight(height: number): void {
+    const s = this.scheduledStart;
+    if (s !== undefined && s.height === height) s.start();
+  }
+
+  /**
+   * A block from block sync whose commit the caller has verified against `validatorsAt(height)`:
+   * executed as a decided block. A height already stored is skipped; a failure halts the node.
+   */
+  applySyncedBlock(height: number, blockId: BlockId, block: Uint8Array, commit: Commit): void {
+    if (this.closed || this.haltError !== undefined) throw new NodeError("NODE_HALTED", "the node is not running");
+    if (height <= this.blockStore.height) return;
+    try {
+      this.executeDecided({ type: "decide", height: BigInt(height), round: commit.round, blockId, block, commit });
+    } catch (e) {
+      this.halt(e);
+      throw e;
     }
   }
 
@@ -711,6 +841,7 @@ export class Node {
     const enclaveStarting = this.enclavePromise !== undefined && this.enclaveValue === undefined;
     const txs = enclaveStarting ? [] : this.mempool.reap(params.maxBlockBytes - 8192, params.maxBlockGas);
     const validators = this.validatorsAt(height);
+    const evidence = pendingEvidence(this.evidencePool, DEFAULT_EVIDENCE_PARAMS.maxBytes);
     const header = {
       version: { block: BLOCK_PROTOCOL, app: 0n },
       chainId: this.chainId,
@@ -720,14 +851,14 @@ export class Node {
       lastCommitHash: commitHash(lastCommit),
       dataHash: dataHash(txs),
       validatorsHash: validatorSetHash(validators),
-      nextValidatorsHash: validatorSetHash(nextHeightValidatorSet(validators)),
+      nextValidatorsHash: validatorSetHash(this.validatorsAt(height + 1)),
       consensusHash: this.consensusHash,
       appHash: this.app.lastAppHash,
       lastResultsHash: resultsHash(lastResults),
-      evidenceHash: dataHash([]), // no evidence: the empty Merkle root
+      evidenceHash: evidenceListHash(evidence),
       proposerAddress: this.validatorAddress,
     };
-    const block: Block = { header, txs, evidence: [], lastCommit };
+    const block: Block = { header, txs, evidence, lastCommit };
     const bytes = encodeBlock(block);
     this.deliver({
       type: "blockCreated",
@@ -759,6 +890,9 @@ export class Node {
         [bytesEqual(h.validatorsHash, validatorSetHash(validators)), "validators hash"],
         [bytesEqual(h.consensusHash, this.consensusHash), "consensus hash"],
         [bytesEqual(h.lastCommitHash, commitHash(b.lastCommit)), "last commit hash"],
+        [bytesEqual(h.evidenceHash, evidenceListHash(b.evidence)), "evidence hash"],
+        [this.evidenceValid(b), "evidence"],
+        [bytesEqual(h.nextValidatorsHash, validatorSetHash(this.validatorsAt(height + 1))), "next validators hash"],
         [nanosOf(h.time) > this.lastBlockTimeNanos(height - 1) || initial, "time not after the last block"],
       ];
       const failed = checks.find(([ok]) => !ok);
@@ -787,13 +921,12 @@ export class Node {
     this.faultPoint?.("decided", height);
     const block = decodeBlock(e.block);
     const t0 = performance.now();
-    const fin = this.app.finalizeBlock({
-      height,
-      timeNanos: nanosOf(block.header.time),
-      chainId: this.chainId,
-      txs: block.txs,
-    });
-    const stored = { txResults: fin.txResults, finalizeBlockEvents: fin.events, validatorUpdates: [] };
+    const fin = this.app.finalizeBlock(this.finalizeRequest(height, block));
+    const stored = {
+      txResults: fin.txResults,
+      finalizeBlockEvents: fin.events,
+      validatorUpdates: fin.validatorUpdates,
+    };
     this.blockStore.saveBlock(height, e.block, e.blockId, e.commit, this.validatorsAt(height), {
       txs: block.txs,
       results: stored,
@@ -801,6 +934,7 @@ export class Node {
     this.faultPoint?.("blockSaved", height);
     const { appHash } = this.app.commit();
     this.blockStore.setLatestAppHash(height, appHash);
+    this.updateEvidence(block);
     const results: BlockResultsRecord = { height, ...stored, appHash };
     this.log.info("committed block", {
       height,
@@ -812,18 +946,54 @@ export class Node {
     this.publish(height, results);
   }
 
+  /** The chain as the evidence pool reads it (block store and validator sets). */
+  private evidenceChain(): EvidenceChainView {
+    const last = this.blockStore.height;
+    const timeAt = (h: bigint): Timestamp | undefined => {
+      const b = this.blockStore.blockBytes(Number(h));
+      return b === undefined ? undefined : decodeBlock(b).header.time;
+    };
+    return {
+      chainId: this.chainId,
+      params: DEFAULT_EVIDENCE_PARAMS,
+      lastHeight: BigInt(last),
+      lastBlockTime: timeAt(BigInt(last)) ?? timestampOf(this.genesis.genesisTimeNanos),
+      validatorsAt: (h) => (h < 1n || h > BigInt(last) ? undefined : this.validatorsAt(Number(h))),
+      blockTimeAt: timeAt,
+    };
+  }
+
+  /** A proposed block's evidence: none twice, none committed, each pending here or verifying. */
+  private evidenceValid(block: Block): boolean {
+    if (block.evidence.length === 0) return true;
+    try {
+      checkBlockEvidence(this.evidencePool, block.evidence, this.evidenceChain());
+      return true;
+    } catch (err) {
+      this.log.warn("invalid evidence in a proposed block", { reason: (err as Error).message });
+      return false;
+    }
+  }
+
+  /** After a commit: the block's evidence is committed, expired evidence dropped, seen conflicts verified. */
+  private updateEvidence(block: Block): void {
+    const u = updateEvidencePool(this.evidencePool, block.evidence, this.evidenceChain());
+    this.evidencePool = u.pool;
+    for (const r of u.rejected) this.log.warn("conflicting votes not turned into evidence", r);
+  }
+
   /** Replay of a saved block the app has not committed: finalizeBlock → results saved → commit. */
   private applyBlock(height: number, block: Block): BlockResultsRecord {
-    const fin = this.app.finalizeBlock({
-      height,
-      timeNanos: nanosOf(block.header.time),
-      chainId: this.chainId,
-      txs: block.txs,
-    });
-    const stored = { txResults: fin.txResults, finalizeBlockEvents: fin.events, validatorUpdates: [] };
+    const fin = this.app.finalizeBlock(this.finalizeRequest(height, block));
+    const stored = {
+      txResults: fin.txResults,
+      finalizeBlockEvents: fin.events,
+      validatorUpdates: fin.validatorUpdates,
+    };
     this.blockStore.saveResults(height, block.txs, stored);
     const { appHash } = this.app.commit();
     this.blockStore.setLatestAppHash(height, appHash);
+    this.updateEvidence(block);
     return { height, ...stored, appHash };
   }
 

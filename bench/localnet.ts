@@ -1,0 +1,246 @@
+/**
+ * `npm run bench -- localnet`: a 4-validator localnet (separate processes, libp2p, 127.0.0.1) under
+ * signed bank sends at increasing offered load, against a 1-validator localnet in the same run.
+ * Per load: committed tx/s, p50/p99 broadcast→commit latency, mean block interval.
+ *
+ * Txs are signed before each load step (signing is not part of the offered load), from many funded
+ * accounts (one tx per account in flight per step), and broadcast with `broadcast_tx_sync` to the
+ * validators in turn. Commits are observed by polling node 0's RPC (every 25 ms), so latencies carry
+ * up to that much extra.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { secp256k1PublicKey, sha256 } from "../src/crypto/index.ts";
+import { toBase64 } from "../src/primitives/base64.ts";
+import { toHex } from "../src/primitives/hex.ts";
+import {
+  initLocalnet,
+  localnetAccountAddress,
+  localnetAccountKey,
+  spawnValidator,
+  type Localnet,
+  type ValidatorProcess,
+} from "../src/node/localnet.ts";
+import { msgSend, signDirectTx } from "../src/node/txBuilder.ts";
+import type { BenchRow } from "./harness.ts";
+
+const LOADS = [10, 100, 1000];
+const STEP_SECONDS = 4;
+const ACCOUNTS = 600;
+
+interface StepResult {
+  readonly offered: number;
+  readonly committedPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly blockIntervalMs: number;
+  readonly refused: number;
+}
+
+type Obj = Record<string, unknown>;
+
+async function rpc(port: number, method: string, params: Obj = {}): Promise<Obj> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: Obj; error?: unknown };
+  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+const quantile = (sorted: readonly number[], q: number): number =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+async function runNetwork(validators: number): Promise<StepResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), "scrt-bench-localnet-"));
+  const procs: ValidatorProcess[] = [];
+  try {
+    const net: Localnet = await initLocalnet({
+      dir,
+      validators,
+      accounts: ACCOUNTS,
+      registerEnclaves: false, // the nodes run without enclaves (bank sends only)
+      config: { logLevel: "warn", mempoolSize: 20_000 },
+    });
+    for (const n of net.nodes) procs.push(spawnValidator(net, n.index, { logLevel: "warn", enclave: false }));
+    await Promise.all(procs.map((p) => p.ready));
+    const rpcPorts = net.nodes.map((n) => n.rpcPort);
+    const lcd = `http://127.0.0.1:${net.nodes[0]!.lcdPort}`;
+    // Wait for the first blocks, then read the account numbers.
+    for (;;) {
+      const s = await rpc(rpcPorts[0]!, "status").catch(() => undefined);
+      if (s !== undefined && Number((s["sync_info"] as Obj)["latest_block_height"]) >= 2) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const accountNumbers: bigint[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const a = (await (await fetch(`${lcd}/cosmos/auth/v1beta1/accounts/${localnetAccountAddress(i)}`)).json()) as {
+        account: { account_number: string };
+      };
+      accountNumbers.push(BigInt(a.account.account_number));
+    }
+    const sequences = new Array<bigint>(ACCOUNTS).fill(0n);
+    const keys = Array.from({ length: ACCOUNTS }, (_, i) => {
+      const k = localnetAccountKey(i);
+      return { privateKey: k, publicKey: secp256k1PublicKey(k) };
+    });
+
+    // Commit watcher: polls node 0 for new blocks; records commit times of tx hashes and block times.
+    const committedAt = new Map<string, number>();
+    const blockSeenAt: number[] = [];
+    let watchedHeight = Number(
+      ((await rpc(rpcPorts[0]!, "status"))["sync_info"] as Obj)["latest_block_height"] as string,
+    );
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const s = await rpc(rpcPorts[0]!, "status").catch(() => undefined);
+        const latest = s === undefined ? watchedHeight : Number((s["sync_info"] as Obj)["latest_block_height"]);
+        for (let h = watchedHeight + 1; h <= latest; h++) {
+          const b = await rpc(rpcPorts[0]!, "block", { height: String(h) });
+          const now = performance.now();
+          blockSeenAt.push(now);
+          const txs = (((b["block"] as Obj)["data"] as Obj)["txs"] as string[] | null) ?? [];
+          for (const t of txs) committedAt.set(toHex(sha256(Buffer.from(t, "base64"))), now);
+        }
+        watchedHeight = latest;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+
+    const results: StepResult[] = [];
+    for (const offered of LOADS) {
+      const total = offered * STEP_SECONDS;
+      const txs: { hash: string; b64: string }[] = [];
+      for (let i = 0; i < total; i++) {
+        const a = i % ACCOUNTS;
+        const tx = signDirectTx({
+          messages: [
+            msgSend(localnetAccountAddress(a), localnetAccountAddress((a + 1) % ACCOUNTS), [
+              { denom: "uscrt", amount: "1" },
+            ]),
+          ],
+          key: keys[a]!,
+          chainId: net.chainId,
+          accountNumber: accountNumbers[a]!,
+          sequence: sequences[a]!,
+          fee: [{ denom: "uscrt", amount: "5000" }],
+          gas: 100_000n,
+        });
+        sequences[a]!++;
+        txs.push({ hash: toHex(sha256(tx)), b64: toBase64(tx) });
+      }
+      const sentAt = new Map<string, number>();
+      let refused = 0;
+      const blocksBefore = blockSeenAt.length;
+      const t0 = performance.now();
+      const pending: Promise<void>[] = [];
+      // Offered load: every 10 ms, the txs due by then, to the validators in turn.
+      for (let sent = 0; sent < total;) {
+        const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * offered) + 1);
+        for (; sent < due; sent++) {
+          const { hash, b64 } = txs[sent]!;
+          const port = rpcPorts[sent % rpcPorts.length]!;
+          sentAt.set(hash, performance.now());
+          pending.push(
+            rpc(port, "broadcast_tx_sync", { tx: b64 }).then(
+              (r) => {
+                if (r["code"] !== 0) refused++;
+              },
+              () => {
+                refused++;
+              },
+            ),
+          );
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await Promise.all(pending);
+      // Wait for the sent txs to commit (or 60 s), so that a step does not inherit the last one's backlog.
+      const deadline = performance.now() + 60_000;
+      while (performance.now() < deadline && [...sentAt.keys()].some((h) => !committedAt.has(h))) {
+        if ([...sentAt.keys()].filter((h) => committedAt.has(h)).length >= total - refused) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const latencies: number[] = [];
+      let lastCommit = t0;
+      for (const [h, at] of sentAt) {
+        const c = committedAt.get(h);
+        if (c === undefined) continue;
+        latencies.push(c - at);
+        if (c > lastCommit) lastCommit = c;
+      }
+      latencies.sort((a, b) => a - b);
+      const blocks = blockSeenAt.slice(blocksBefore);
+      const intervals = blocks.slice(1).map((t, i) => t - blocks[i]!);
+      results.push({
+        offered,
+        committedPerSecond: (latencies.length * 1000) / Math.max(1, lastCommit - t0),
+        p50Ms: quantile(latencies, 0.5),
+        p99Ms: quantile(latencies, 0.99),
+        blockIntervalMs: intervals.length === 0 ? 0 : intervals.reduce((s, x) => s + x, 0) / intervals.length,
+        refused,
+      });
+      console.error(`  ${validators} validator(s), ${offered} tx/s offered: ${JSON.stringify(results.at(-1))}`);
+    }
+    watching = false;
+    await watcher;
+    return results;
+  } finally {
+    for (const p of procs) p.child.kill("SIGTERM");
+    await Promise.all(procs.map((p) => p.exited));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function localnetBenchmarks(): Promise<BenchRow[]> {
+  const four = await runNetwork(4);
+  const one = await runNetwork(1);
+  const rows: BenchRow[] = [];
+  four.forEach((r, i) => {
+    const b = one[i]!;
+    const last = i === four.length - 1;
+    rows.push(
+      {
+        name: `localnet 4 validators, ${r.offered} tx/s offered: committed`,
+        ours: r.committedPerSecond,
+        baseline: b.committedPerSecond,
+        baselineName: "1 validator",
+        unit: "tx/s",
+        higherIsBetter: true,
+        ...(last ? { target: "≥ 1,000 tx/s", targetMet: r.committedPerSecond >= 1000 } : {}),
+      },
+      {
+        name: `localnet 4 validators, ${r.offered} tx/s offered: p50 broadcast→commit`,
+        ours: r.p50Ms,
+        baseline: b.p50Ms,
+        baselineName: "1 validator",
+        unit: "ms",
+        higherIsBetter: false,
+        target: "< 1,000 ms",
+        targetMet: r.p50Ms > 0 && r.p50Ms < 1000,
+      },
+      {
+        name: `localnet 4 validators, ${r.offered} tx/s offered: p99 broadcast→commit`,
+        ours: r.p99Ms,
+        baseline: b.p99Ms,
+        baselineName: "1 validator",
+        unit: "ms",
+        higherIsBetter: false,
+      },
+      {
+        name: `localnet 4 validators, ${r.offered} tx/s offered: block interval`,
+        ours: r.blockIntervalMs,
+        baseline: b.blockIntervalMs,
+        baselineName: "1 validator",
+        unit: "ms",
+        higherIsBetter: false,
+      },
+    );
+  });
+  return rows;
+}
