@@ -31,11 +31,11 @@ import type { BenchRow } from "./harness.ts";
 
 const BLOCK = 200;
 const BLOCKS = 6;
-const ENTRY = new URL("../src/enclave/main.ts", import.meta.url);
+export const ENTRY = new URL("../src/enclave/main.ts", import.meta.url);
 const GAS = 400_000n;
 const FEE = [{ denom: "uscrt", amount: "5000" }];
 
-interface Prepared {
+export interface Prepared {
   readonly keys: readonly TestKey[];
   readonly token: Uint8Array;
   readonly codeHash: string;
@@ -49,7 +49,7 @@ const storeMsg = (sender: Uint8Array, wasm: Uint8Array) => ({
   value: encodeMsgStoreCode({ sender, wasmByteCode: wasm, source: "", builder: "" }),
 });
 
-function prepare(ioPk: Uint8Array): Prepared {
+export function prepare(ioPk: Uint8Array): Prepared {
   const keys = Array.from({ length: BLOCK }, (_, i) => testKey(`compute bench ${i}`));
   const token = new Uint8Array(readFileSync("contracts/build/token.wasm"));
   const codeHash = toHex(sha256(token));
@@ -127,12 +127,12 @@ function prepare(ioPk: Uint8Array): Prepared {
   return { keys, token, codeHash, instantiateTx, storeTx, blocks };
 }
 
-async function runApp(
+export async function runApp(
   dir: string,
   enclave: WorkerEnclave | EnclaveForCompute,
   p: Prepared,
   precheck = false,
-): Promise<{ total: number; exec: number; commit: number }> {
+): Promise<{ total: number; exec: number; commit: number; cpuMs: number }> {
   const store = openMultiStore(openDatabase(dir), { storeNames: APP_STORE_NAMES });
   const compute = "checkCode" in enclave ? enclave : computeEnclaveFromClient(enclave, checkCode);
   const app = new SecretApp({ store, enclave: compute });
@@ -145,34 +145,45 @@ async function runApp(
   app.commit();
   let exec = 0;
   let commit = 0;
+  let cpu = 0;
   for (let b = 0; b < p.blocks.length; b++) {
     const height = b + 2;
     if (precheck) {
       // The mempool's admission, as in a node (not timed): the ante signatures land in the cache.
       for (const tx of p.blocks[b]!) if (app.checkTx(tx).code !== 0) throw new Error("bench CheckTx failed");
     }
+    const u0 = process.cpuUsage();
     const t0 = performance.now();
     const res = app.finalizeBlock({ height, timeNanos: blockTime(height), txs: p.blocks[b]! });
     const t1 = performance.now();
     app.commit();
     const t2 = performance.now();
+    const u = process.cpuUsage(u0);
     const failed = res.txResults.find((r) => r.code !== 0);
     if (failed !== undefined) throw new Error(`bench tx failed: ${failed.log}`);
     if (b > 0) {
       exec += t1 - t0;
       commit += t2 - t1;
+      cpu += (u.user + u.system) / 1000;
     }
   }
   await app.close();
   const txs = (p.blocks.length - 1) * BLOCK;
-  return { total: (txs * 1000) / (exec + commit), exec: (txs * 1000) / exec, commit: commit / (p.blocks.length - 1) };
+  return {
+    total: (txs * 1000) / (exec + commit),
+    exec: (txs * 1000) / exec,
+    commit: commit / (p.blocks.length - 1),
+    // CPU of every thread of the process (host, enclave, supervisor) per transfer: on a shared machine
+    // the steadier figure, since throughput there follows the CPU the process is given.
+    cpuMs: cpu / txs,
+  };
 }
 
 /**
  * An enclave that costs nothing: every call answers at once with a canned success after the ocalls a
  * token transfer makes (two balance reads, one flush of two values). Measures the app's own share.
  */
-function scriptedEnclave(): EnclaveForCompute {
+export function scriptedEnclave(): EnclaveForCompute {
   let n = 0;
   const ok = {
     ok: true,
@@ -213,7 +224,7 @@ function scriptedEnclave(): EnclaveForCompute {
 }
 
 /** The same transfers as direct `contractExecute` ecalls on a Map-backed contract store. */
-function runEngine(enclave: WorkerEnclave, p: Prepared): number {
+export function runEngine(enclave: WorkerEnclave, p: Prepared): number {
   const state = new Map<string, Uint8Array>();
   const id = (c: Uint8Array, k: Uint8Array) => `${toHex(c)}:${toHex(k)}`;
   const ocalls: OcallHandlers = {
@@ -379,7 +390,9 @@ export async function computeBenchmarks(): Promise<BenchRow[]> {
     console.error(
       `compute: ${ours.total.toFixed(0)} transfers/s overall, execution alone ${ours.exec.toFixed(0)}/s, ` +
         `commit ${ours.commit.toFixed(1)} ms per block of ${BLOCK}; after CheckTx ${checked.total.toFixed(0)}/s; ` +
-        `engine alone ${engine.toFixed(0)}/s; the app alone (scripted enclave) ${appAlone.total.toFixed(0)}/s`,
+        `engine alone ${engine.toFixed(0)}/s; the app alone (scripted enclave) ${appAlone.total.toFixed(0)}/s; ` +
+        `CPU (all threads) per transfer: ${ours.cpuMs.toFixed(2)} ms, after CheckTx ${checked.cpuMs.toFixed(2)} ms, ` +
+        `app alone ${appAlone.cpuMs.toFixed(2)} ms`,
     );
     return [
       {

@@ -89,6 +89,32 @@ export interface ChannelOptions {
 
 export const DEFAULT_SPIN_MICROS = 50;
 
+/**
+ * Whether spinning pays for one kind of wait (say, "the answer to a contractExecute ecall"): a wait
+ * whose spin caught the turn counts +2, one that slept anyway −1, within −8..8. Below −4 (the spin
+ * catches fewer than about a third of the waits) the wait goes straight to sleep, except every 16th,
+ * which spins to notice when spinning pays again. This keeps the fast path of short calls (an empty
+ * ecall, an ocall answer) and stops burning a core on waits that are always long (an ecall that
+ * verifies a signature and runs wasm), which matters most when the machine is short of CPU.
+ */
+export class SpinStats {
+  #score = 0;
+  #skipped = 0;
+
+  /** Whether the next wait of this kind should spin first. */
+  shouldSpin(): boolean {
+    if (this.#score > -4) return true;
+    if (++this.#skipped < 16) return false;
+    this.#skipped = 0;
+    return true;
+  }
+
+  /** Records a wait that spun: `hit` when the turn came during the spin. */
+  record(hit: boolean): void {
+    this.#score = hit ? Math.min(8, this.#score + 2) : Math.max(-8, this.#score - 1);
+  }
+}
+
 export class ChannelEndpoint {
   readonly side: Side;
   readonly maxMessageBytes: number;
@@ -190,9 +216,12 @@ export class ChannelEndpoint {
     } while (offset < message.length);
   }
 
-  /** Waits for and returns the next whole message (a private copy). */
-  receive(deadline?: number): Uint8Array {
-    this.#waitForTurn(deadline);
+  /**
+   * Waits for and returns the next whole message (a private copy). With `spin`, whether to spin before
+   * sleeping follows that kind of wait's record (see `SpinStats`); without, it always spins.
+   */
+  receive(deadline?: number, spin?: SpinStats): Uint8Array {
+    this.#waitForTurn(deadline, spin);
     let flags = Atomics.load(this.#ctl, FLAGS);
     if ((flags & FIRST) === 0) throw this.#violation("message does not start with a first chunk");
     const total = Atomics.load(this.#ctl, TOTAL_LEN);
@@ -226,16 +255,26 @@ export class ChannelEndpoint {
     Atomics.notify(this.#ctl, TURN);
   }
 
-  #waitForTurn(deadline: number | undefined): void {
-    if (this.spinMicros > 0) {
+  #waitForTurn(deadline: number | undefined, stats?: SpinStats): void {
+    if (this.spinMicros > 0 && Atomics.load(this.#ctl, TURN) === this.#mine) {
+      stats?.record(true);
+      return;
+    }
+    if (this.spinMicros > 0 && (stats === undefined || stats.shouldSpin())) {
       // Spin briefly before sleeping: waking a thread parked in a futex costs tens of microseconds on
       // virtual machines, far more than a short ecall or ocall takes.
       const spinUntil = performance.now() + this.spinMicros / 1000;
       for (let i = 1; ; i++) {
         const turn = Atomics.load(this.#ctl, TURN);
-        if (turn === this.#mine) return;
+        if (turn === this.#mine) {
+          stats?.record(true);
+          return;
+        }
         if (turn === Turn.Dead) break;
-        if ((i & 63) === 0 && performance.now() > spinUntil) break;
+        if ((i & 63) === 0 && performance.now() > spinUntil) {
+          stats?.record(false);
+          break;
+        }
       }
     }
     for (;;) {

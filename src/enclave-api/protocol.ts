@@ -5,11 +5,18 @@
  *
  * A frame is `u8 type ‖ BE16 protocol_version ‖ BE16 call_id ‖ payload`, the payload being the
  * request, the response, or (for error frames) `{ code, message }`.
+ *
+ * Posted ocalls (`posted: true`, empty response) do not wait for an answer: the enclave sends each as
+ * `u8 7 ‖ BE16 protocol_version ‖ BE16 call_id ‖ BE32 payload_length ‖ payload` in front of its next
+ * frame, in the same channel message, and the host runs them in order before that frame. A message
+ * of posted frames only (the pending ones would not fit beside the next frame) is acknowledged by the
+ * host with an empty `OcallOk` frame of call id 0. A failed posted ocall fails the whole ecall on the
+ * host with the handler's own error.
  */
 import { EnclaveApiError } from "./errors.ts";
 import { decodeValue, encodeValue, encodeWithHeader, Reader, Writer, w, type Infer, type Schema } from "./wire.ts";
 
-export const ENCLAVE_PROTOCOL_VERSION = 4;
+export const ENCLAVE_PROTOCOL_VERSION = 5;
 
 const key32 = w.bytes(32);
 const publicKeys = { nodeExchKey: key32, ioExchKey: key32 } as const;
@@ -246,9 +253,13 @@ export const OCALLS = {
     request: w.struct({ contract: w.bytes(), key: w.bytes() }),
     response: w.struct({ gas: w.u64 }),
   },
-  /** The flush of a successful call, in order: delete `legacyKey`, then set `storedKey`. */
+  /**
+   * The flush of a successful call, in order: delete `legacyKey`, then set `storedKey`. Posted: it
+   * travels with the enclave's next frame (usually the ecall's answer) instead of its own round trip.
+   */
   contractStateWrite: {
     id: 8,
+    posted: true,
     request: w.struct({
       contract: w.bytes(),
       ops: w.list(w.struct({ legacyKey: w.bytes(), storedKey: w.bytes(), storedValue: w.bytes() }), MAX_ITEMS),
@@ -273,6 +284,8 @@ export interface CallDefinition {
   readonly id: number;
   readonly request: Schema;
   readonly response: Schema;
+  /** An ocall whose (empty) answer the enclave does not wait for; see the file comment. */
+  readonly posted?: boolean;
 }
 
 export type EcallName = keyof typeof ECALLS;
@@ -292,6 +305,11 @@ function byId<T extends Record<string, CallDefinition>>(calls: T): ReadonlyMap<n
 }
 
 export const ECALL_NAMES_BY_ID: ReadonlyMap<number, EcallName> = byId(ECALLS);
+for (const [name, def] of Object.entries(OCALLS) as Array<[string, CallDefinition]>) {
+  if (def.posted === true && (def.response.kind !== "struct" || def.response.entries.length !== 0)) {
+    throw new Error(`posted ocall ${name} must answer an empty struct`);
+  }
+}
 export const OCALL_NAMES_BY_ID: ReadonlyMap<number, OcallName> = byId(OCALLS);
 
 // ---------------------------------------------------------------------------------------------------
@@ -304,10 +322,14 @@ export const FrameType = {
   Ocall: 4,
   OcallOk: 5,
   OcallError: 6,
+  /** A posted ocall, length-delimited, in front of another frame of the same message. */
+  OcallPosted: 7,
 } as const;
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];
 
 export const FRAME_HEADER_LENGTH = 5;
+/** Header of a posted ocall frame: the frame header and the BE32 payload length. */
+export const POSTED_HEADER_LENGTH = 9;
 
 export interface Frame {
   readonly type: FrameTypeValue;
@@ -332,13 +354,17 @@ export function encodeFrame(type: FrameTypeValue, callId: number, payload: Uint8
   return out.finish();
 }
 
-/** Encodes a frame whose payload is `value` by `schema`, in one pass. */
+/**
+ * Encodes a frame whose payload is `value` by `schema`, in one pass. With `scratch` the frame is a view
+ * into that writer, valid until its next use (send it at once).
+ */
 export function encodeMessageFrame(
   type: FrameTypeValue,
   callId: number,
   schema: Schema,
   value: unknown,
   path: string,
+  scratch?: Writer,
 ): Uint8Array {
   return encodeWithHeader(
     (out) => {
@@ -349,7 +375,66 @@ export function encodeMessageFrame(
     schema,
     value,
     path,
+    scratch,
   );
+}
+
+/** A posted ocall frame (`u8 7 ‖ BE16 version ‖ BE16 call_id ‖ BE32 length ‖ payload`). */
+export function encodePostedFrame(callId: number, schema: Schema, value: unknown, path: string): Uint8Array {
+  const frame = encodeWithHeader(
+    (out) => {
+      out.u8(FrameType.OcallPosted);
+      out.u16(ENCLAVE_PROTOCOL_VERSION);
+      out.u16(callId);
+      out.u32(0);
+    },
+    schema,
+    value,
+    path,
+  );
+  new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setUint32(5, frame.length - POSTED_HEADER_LENGTH);
+  return frame;
+}
+
+/** The acknowledgement of a message of posted frames only: an empty `OcallOk` frame of call id 0. */
+export function encodePostedAck(): Uint8Array {
+  return encodeFrame(FrameType.OcallOk, 0, new Uint8Array(0));
+}
+
+export interface PostedFrame {
+  readonly callId: number;
+  /** A view into the received message (a private copy). */
+  readonly payload: Uint8Array;
+}
+
+/**
+ * Splits the posted frames off the front of a received message: returns them in order and the rest
+ * (the message's ordinary frame, empty when there is none). ENCLAVE_API_MALFORMED on a truncated
+ * posted frame, ENCLAVE_API_VERSION_MISMATCH on another protocol version.
+ */
+export function splitPostedFrames(bytes: Uint8Array): { posted: PostedFrame[]; rest: Uint8Array } {
+  const posted: PostedFrame[] = [];
+  let pos = 0;
+  while (pos < bytes.length && bytes[pos] === FrameType.OcallPosted) {
+    const input = new Reader(bytes.subarray(pos));
+    input.u8("frame type");
+    const version = input.u16("protocol version");
+    const callId = input.u16("call id");
+    const length = input.u32("posted payload length");
+    if (version !== ENCLAVE_PROTOCOL_VERSION) {
+      throw new EnclaveApiError(
+        "ENCLAVE_API_VERSION_MISMATCH",
+        `frame of protocol version ${version}; this side speaks ${ENCLAVE_PROTOCOL_VERSION}`,
+      );
+    }
+    if (length > input.remaining) {
+      throw new EnclaveApiError("ENCLAVE_API_MALFORMED", `truncated posted frame: ${length} bytes declared`);
+    }
+    const start = pos + POSTED_HEADER_LENGTH;
+    posted.push({ callId, payload: bytes.subarray(start, start + length) });
+    pos = start + length;
+  }
+  return { posted, rest: bytes.subarray(pos) };
 }
 
 export function encodeErrorFrame(type: FrameTypeValue, callId: number, error: ErrorPayload): Uint8Array {

@@ -5,7 +5,7 @@
  */
 import { CodedError, isCodedError } from "../primitives/errors.ts";
 import type { ChannelEndpoint } from "./channel.ts";
-import { ExitReason } from "./channel.ts";
+import { ExitReason, SpinStats } from "./channel.ts";
 import { EnclaveApiError } from "./errors.ts";
 import {
   decodeErrorPayload,
@@ -14,8 +14,10 @@ import {
   ECALLS,
   encodeErrorFrame,
   encodeMessageFrame,
+  encodePostedFrame,
   FrameType,
   OCALLS,
+  type CallDefinition,
   type EcallName,
   type EcallRequest,
   type EcallResponse,
@@ -24,7 +26,7 @@ import {
   type OcallRequest,
   type OcallResponse,
 } from "./protocol.ts";
-import { decodeValue, type Schema } from "./wire.ts";
+import { decodeValue, Writer, type Schema } from "./wire.ts";
 
 /** What an ecall handler may do besides computing: call back into the host. */
 export interface EcallContext {
@@ -70,13 +72,76 @@ export function serveEcalls(
     channel.markDead(ExitReason.Exited);
     return new EnclaveApiError("ENCLAVE_API_MALFORMED", what);
   };
+  // Encodes every ocall and ecall answer; each is sent (or copied behind the posted frames) before the
+  // next one is encoded.
+  const scratch = new Writer(64 * 1024);
+  // Spin records per kind of wait: the next ecall (the host runs its own work in between), and the
+  // answer to each ocall (usually a quick store access).
+  const nextEcallSpin = new SpinStats();
+  const ocallSpin = new Map<number, SpinStats>();
+  // Posted ocalls waiting to travel in front of the next frame (see protocol.ts).
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const takePending = (): Uint8Array => {
+    const out = new Uint8Array(pendingBytes);
+    let at = 0;
+    for (const f of pending) {
+      out.set(f, at);
+      at += f.length;
+    }
+    pending = [];
+    pendingBytes = 0;
+    return out;
+  };
+  /** Sends the pending posted frames alone and waits for the host's acknowledgement. */
+  const flushPosted = (): void => {
+    channel.send(takePending());
+    let ack;
+    try {
+      ack = decodeFrame(channel.receive());
+    } catch (e) {
+      if (isCodedError(e, "ENCLAVE_API_DEAD")) throw e;
+      throw fatal("bad acknowledgement of posted ocalls");
+    }
+    if (ack.type !== FrameType.OcallOk || ack.callId !== 0 || ack.payload.length !== 0) {
+      throw fatal("bad acknowledgement of posted ocalls");
+    }
+  };
+  /** Sends `frame` with the pending posted frames in front of it (in one message when they fit). */
+  const sendFrame = (frame: Uint8Array): void => {
+    if (pendingBytes === 0) return channel.send(frame);
+    if (pendingBytes + frame.length > channel.maxMessageBytes) {
+      flushPosted();
+      return channel.send(frame);
+    }
+    const message = new Uint8Array(pendingBytes + frame.length);
+    message.set(takePending(), 0);
+    message.set(frame, message.length - frame.length);
+    channel.send(message);
+  };
   const ctx: EcallContext = {
     ocall<K extends OcallName>(name: K, request: OcallRequest<K>): OcallResponse<K> {
-      const def = OCALLS[name];
-      channel.send(encodeMessageFrame(FrameType.Ocall, def.id, def.request, request, `ocall ${name}`));
+      const def: CallDefinition = OCALLS[name];
+      if (def.posted === true) {
+        const frame = encodePostedFrame(def.id, def.request, request, `ocall ${name}`);
+        if (frame.length > channel.maxMessageBytes) {
+          throw new EnclaveApiError(
+            "ENCLAVE_API_MESSAGE_TOO_LARGE",
+            `message of ${frame.length} bytes; at most ${channel.maxMessageBytes}`,
+            { length: frame.length, max: channel.maxMessageBytes },
+          );
+        }
+        if (pendingBytes + frame.length > channel.maxMessageBytes) flushPosted();
+        pending.push(frame);
+        pendingBytes += frame.length;
+        return {} as OcallResponse<K>;
+      }
+      sendFrame(encodeMessageFrame(FrameType.Ocall, def.id, def.request, request, `ocall ${name}`, scratch));
       let reply;
       try {
-        reply = decodeFrame(channel.receive());
+        let spin = ocallSpin.get(def.id);
+        if (spin === undefined) ocallSpin.set(def.id, (spin = new SpinStats()));
+        reply = decodeFrame(channel.receive(undefined, spin));
       } catch (e) {
         if (isCodedError(e, "ENCLAVE_API_DEAD")) throw e;
         throw fatal(`bad answer to ocall ${name}`);
@@ -119,7 +184,14 @@ export function serveEcalls(
       const def = ECALLS[name];
       const request = decodeValue(def.request as Schema, frame.payload, `ecall ${name} request`);
       const response = handler(request, ctx);
-      const reply = encodeMessageFrame(FrameType.EcallOk, id, def.response, response, `ecall ${name} response`);
+      const reply = encodeMessageFrame(
+        FrameType.EcallOk,
+        id,
+        def.response,
+        response,
+        `ecall ${name} response`,
+        scratch,
+      );
       if (reply.length > channel.maxMessageBytes) {
         return encodeErrorFrame(FrameType.EcallError, id, {
           code: "ENCLAVE_API_MESSAGE_TOO_LARGE",
@@ -135,7 +207,9 @@ export function serveEcalls(
 
   for (;;) {
     try {
-      channel.send(answer(channel.receive()));
+      pending = [];
+      pendingBytes = 0;
+      sendFrame(answer(channel.receive(undefined, nextEcallSpin)));
     } catch (e) {
       if (isCodedError(e, "ENCLAVE_API_DEAD")) return;
       if (isCodedError(e) && e.code.startsWith("ENCLAVE_API_")) {

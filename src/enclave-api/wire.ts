@@ -97,6 +97,8 @@ function malformed(what: string): EnclaveApiError {
   return new EnclaveApiError("ENCLAVE_API_MALFORMED", what);
 }
 
+const SCRATCH_KEEP_BYTES = 4 * 1024 * 1024;
+
 /** A growable output buffer. */
 export class Writer {
   #buf: Uint8Array;
@@ -147,9 +149,21 @@ export class Writer {
     this.#len += bytes.length;
   }
 
-  /** The bytes written (a view; the writer must not be used afterwards). */
+  /** The bytes written (a view; valid until the writer is used again). */
   finish(): Uint8Array {
     return this.#buf.subarray(0, this.#len);
+  }
+
+  /**
+   * Empties the writer for reuse as a scratch buffer (for every frame a side sends), keeping its buffer
+   * unless one huge message grew it past 4 MiB.
+   */
+  reset(): void {
+    this.#len = 0;
+    if (this.#buf.length > SCRATCH_KEEP_BYTES) {
+      this.#buf = new Uint8Array(64 * 1024);
+      this.#view = new DataView(this.#buf.buffer);
+    }
   }
 }
 
@@ -326,14 +340,20 @@ export function readValue(input: Reader, schema: Schema, path: string): unknown 
   }
 }
 
-/** Encodes a whole payload after `prefix` bytes written by `head` (used for frame headers). */
+/**
+ * Encodes a whole payload after `prefix` bytes written by `head` (used for frame headers). With
+ * `scratch`, the result is a view into that writer's buffer, valid until its next use: no allocation
+ * per frame once the buffer has grown to the largest frame.
+ */
 export function encodeWithHeader(
   head: (out: Writer) => void,
   schema: Schema,
   value: unknown,
   path: string,
+  scratch?: Writer,
 ): Uint8Array {
-  const out = new Writer();
+  const out = scratch ?? new Writer();
+  out.reset();
   head(out);
   writeValue(out, schema, value, path);
   return out.finish();

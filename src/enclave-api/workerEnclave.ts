@@ -21,6 +21,7 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_SPIN_MICROS,
   ExitReason,
+  SpinStats,
 } from "./channel.ts";
 import type { EnclaveClient, OcallHandlers } from "./client.ts";
 import { EnclaveApiError, EnclaveCallError } from "./errors.ts";
@@ -31,9 +32,12 @@ import {
   ENCLAVE_PROTOCOL_VERSION,
   encodeErrorFrame,
   encodeMessageFrame,
+  encodePostedAck,
   FrameType,
   OCALL_NAMES_BY_ID,
   OCALLS,
+  splitPostedFrames,
+  type CallDefinition,
   type EcallName,
   type EcallRequest,
   type EcallResponse,
@@ -41,7 +45,7 @@ import {
 } from "./protocol.ts";
 import { defaultLoaderFor, ownExtension, spawnModuleWorker } from "./spawn.ts";
 import type { SupervisorData, SupervisorMessage } from "./supervisor.ts";
-import { decodeValue, type Schema } from "./wire.ts";
+import { decodeValue, Writer, type Schema } from "./wire.ts";
 
 export const DEFAULT_ENCLAVE_RESOURCE_LIMITS: ResourceLimits = {
   maxOldGenerationSizeMb: 1024,
@@ -170,6 +174,14 @@ export class WorkerEnclave implements EnclaveClient {
   readonly #channel: ChannelEndpoint;
   readonly #callTimeoutMs: number | undefined;
   readonly #exited: Promise<void>;
+  /** Encodes every ecall and ocall answer (each is sent before the next is encoded). */
+  readonly #scratch = new Writer(64 * 1024);
+  /**
+   * Spin records per kind of wait: the first answer to each ecall (a contract call verifies a signature
+   * before its first ocall; a ping answers at once), and the enclave's next frame after an ocall answer.
+   */
+  readonly #firstWaitSpin = new Map<number, SpinStats>();
+  readonly #afterOcallSpin = new SpinStats();
   #busy = false;
   #closed = false;
   #lastExit: EnclaveExitInfo | undefined;
@@ -210,7 +222,7 @@ export class WorkerEnclave implements EnclaveClient {
     if (this.#channel.isDead()) throw this.#channel.deadError();
     const def = ECALLS[name];
     if (def === undefined) throw new EnclaveApiError("ENCLAVE_API_UNKNOWN_CALL", `unknown ecall ${String(name)}`);
-    const frame = encodeMessageFrame(FrameType.Ecall, def.id, def.request, request, `ecall ${name}`);
+    const frame = encodeMessageFrame(FrameType.Ecall, def.id, def.request, request, `ecall ${name}`, this.#scratch);
     if (frame.length > this.#channel.maxMessageBytes) {
       throw new EnclaveApiError(
         "ENCLAVE_API_MESSAGE_TOO_LARGE",
@@ -220,14 +232,34 @@ export class WorkerEnclave implements EnclaveClient {
     const deadline = this.#callTimeoutMs === undefined ? undefined : performance.now() + this.#callTimeoutMs;
     this.#busy = true;
     let handlerError: { error: unknown } | undefined;
+    // The first failure of a posted ocall: later ocalls are refused and the call throws it at the end.
+    let postedError: { error: unknown } | undefined;
     try {
       this.#channel.send(frame, deadline);
+      let spin = this.#firstWaitSpin.get(def.id);
+      if (spin === undefined) this.#firstWaitSpin.set(def.id, (spin = new SpinStats()));
       for (;;) {
-        const reply = this.#receiveFrame(deadline);
+        const message = this.#channel.receive(deadline, spin);
+        spin = this.#afterOcallSpin;
+        let bytes = message;
+        if (message[0] === FrameType.OcallPosted) {
+          const { posted, rest } = splitPostedFrames(message);
+          for (const p of posted) {
+            if (postedError !== undefined) break;
+            postedError = this.#servePosted(p.callId, p.payload, ocalls);
+          }
+          if (rest.length === 0) {
+            this.#channel.send(encodePostedAck(), deadline);
+            continue;
+          }
+          bytes = rest;
+        }
+        const reply = decodeFrame(bytes);
         if (reply.type === FrameType.EcallOk || reply.type === FrameType.EcallError) {
           if (reply.callId !== def.id && reply.callId !== 0) {
             throw this.#broken(`answer to ecall ${reply.callId} while waiting for ${name}`);
           }
+          if (postedError !== undefined) throw postedError.error;
           if (reply.type === FrameType.EcallOk) {
             return decodeValue(def.response as Schema, reply.payload, `ecall ${name} response`) as EcallResponse<K>;
           }
@@ -236,9 +268,15 @@ export class WorkerEnclave implements EnclaveClient {
           throw new EnclaveCallError(error.code, error.message);
         }
         if (reply.type !== FrameType.Ocall) throw this.#broken(`unexpected frame type ${reply.type}`);
-        const answer = this.#serveOcall(reply, ocalls, (error) => {
-          handlerError = { error };
-        });
+        const answer =
+          postedError === undefined
+            ? this.#serveOcall(reply, ocalls, (error) => {
+                handlerError = { error };
+              })
+            : encodeErrorFrame(FrameType.OcallError, reply.callId, {
+                code: "ENCLAVE_API_OCALL_FAILED",
+                message: "an earlier posted ocall of this call failed on the host",
+              });
         // The deadline covers the whole call, ocall handlers included (the enclave may answer at once).
         if (deadline !== undefined && performance.now() > deadline) {
           throw new EnclaveApiError("ENCLAVE_API_TIMEOUT", "the enclave call did not finish in time");
@@ -248,16 +286,46 @@ export class WorkerEnclave implements EnclaveClient {
     } catch (e) {
       // A transport or protocol failure leaves the channel in an unknown state: stop the enclave.
       // (A handler's own error, rethrown above, is not one of them.)
-      if (e instanceof EnclaveApiError && e !== handlerError?.error && e.code !== "ENCLAVE_API_DEAD") this.kill();
+      if (
+        e instanceof EnclaveApiError &&
+        e !== handlerError?.error &&
+        e !== postedError?.error &&
+        e.code !== "ENCLAVE_API_DEAD"
+      ) {
+        this.kill();
+      }
       throw e;
     } finally {
       this.#busy = false;
     }
   }
 
-  #receiveFrame(deadline: number | undefined): Frame {
-    const bytes = this.#channel.receive(deadline);
-    return decodeFrame(bytes);
+  /**
+   * Runs one posted ocall; returns its failure, if any (the enclave never sees it). A posted frame of
+   * an ocall that is not posted, or a malformed one, breaks the protocol.
+   */
+  #servePosted(id: number, payload: Uint8Array, ocalls: OcallHandlers): { error: unknown } | undefined {
+    const name = OCALL_NAMES_BY_ID.get(id);
+    const def: CallDefinition | undefined = name === undefined ? undefined : OCALLS[name];
+    if (name === undefined || def?.posted !== true) throw this.#broken(`posted frame of ocall ${id}`);
+    const handler = ocalls[name] as AnyOcall | undefined;
+    if (handler === undefined) {
+      return {
+        error: new EnclaveApiError("ENCLAVE_API_OCALL_UNSUPPORTED", `the host serves no ${name} ocall for this ecall`),
+      };
+    }
+    let request: unknown;
+    try {
+      request = decodeValue(def.request, payload, `ocall ${name} request`);
+    } catch {
+      throw this.#broken(`malformed posted ${name} ocall`);
+    }
+    try {
+      handler(request);
+    } catch (error) {
+      return { error };
+    }
+    return undefined;
   }
 
   #broken(what: string): EnclaveApiError {
@@ -294,7 +362,14 @@ export class WorkerEnclave implements EnclaveClient {
     let answer: Uint8Array;
     try {
       const response = handler(request);
-      answer = encodeMessageFrame(FrameType.OcallOk, id, def.response, response, `ocall ${name} response`);
+      answer = encodeMessageFrame(
+        FrameType.OcallOk,
+        id,
+        def.response,
+        response,
+        `ocall ${name} response`,
+        this.#scratch,
+      );
     } catch (e) {
       onHandlerError(e);
       return encodeErrorFrame(FrameType.OcallError, id, {

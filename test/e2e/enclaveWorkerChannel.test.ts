@@ -247,6 +247,83 @@ describe("worker enclave transport", () => {
     );
   });
 
+  describe("posted ocalls (contractStateWrite)", () => {
+    const upgrade = (n: number, kib: number, skipRead = 0) => {
+      const m = new Uint8Array(32);
+      m.set([n, kib, skipRead]);
+      return { targetMeasurement: m };
+    };
+    /** Handlers over a map that log every call in order. */
+    const logged = (log: string[], store = new Map<string, Uint8Array>()) => ({
+      contractStateWrite: ({ contract, ops }: { contract: Uint8Array; ops: Array<{ storedValue: Uint8Array }> }) => {
+        log.push(`write ${contract[0]} ${ops[0]!.storedValue.length}`);
+        store.set("k", ops[0]!.storedValue);
+        return {};
+      },
+      contractStateRead: ({ contract }: { contract: Uint8Array }) => {
+        log.push(`read ${contract[0]}`);
+        return { value: store.get("k"), gas: 0n };
+      },
+    });
+
+    it("run in order before the enclave's next frame, with its ocall or with the ecall's answer", async () => {
+      const enclave = await start({ channelBytes: 1024 });
+      const log: string[] = [];
+      const store = new Map<string, Uint8Array>();
+      assert.equal(enclave.call("exportUpgrade", upgrade(3, 2), logged(log, store)).fileName, "2048");
+      assert.deepEqual(log, ["write 0 2048", "write 1 2048", "write 2 2048", "read 0"]);
+      assert.deepEqual(store.get("k"), new Uint8Array(2048).fill(2));
+      log.length = 0;
+      assert.equal(enclave.call("exportUpgrade", upgrade(2, 1, 1), logged(log)).fileName, "-");
+      assert.deepEqual(log, ["write 0 1024", "write 1 1024"]);
+      enclave.call("ping", {});
+    });
+
+    it("that would not fit beside the next frame go first on their own, acknowledged", async () => {
+      const enclave = await start({ channelBytes: 4096, maxMessageBytes: 64 * 1024 });
+      const log: string[] = [];
+      assert.equal(enclave.call("exportUpgrade", upgrade(3, 30), logged(log)).fileName, String(30 * 1024));
+      assert.deepEqual(log, ["write 0 30720", "write 1 30720", "write 2 30720", "read 0"]);
+      // one posted frame over the maximum is refused in the enclave, as an ordinary ocall would be
+      assert.equal(
+        codeOf(() => enclave.call("exportUpgrade", upgrade(1, 70), logged([]))),
+        "ENCLAVE_API_MESSAGE_TOO_LARGE",
+      );
+      enclave.call("ping", {});
+    });
+
+    it("a failed one fails the call with the handler's own error; later ocalls never reach a handler", async () => {
+      const enclave = await start();
+      const mine = new Error("host store is full");
+      const log: string[] = [];
+      const handlers = {
+        ...logged(log),
+        contractStateWrite: () => {
+          log.push("write");
+          throw mine;
+        },
+      };
+      assert.throws(
+        () => enclave.call("exportUpgrade", upgrade(2, 1), handlers),
+        (e) => e === mine,
+      );
+      // the second write and the read were refused without running their handlers
+      assert.deepEqual(log, ["write"]);
+      // with the write travelling beside the ecall's answer
+      assert.throws(
+        () => enclave.call("exportUpgrade", upgrade(1, 1, 1), handlers),
+        (e) => e === mine,
+      );
+      // no handler for the posted ocall
+      assert.equal(
+        codeOf(() => enclave.call("exportUpgrade", upgrade(1, 1), { contractStateRead: () => ({ gas: 0n }) })),
+        "ENCLAVE_API_OCALL_UNSUPPORTED",
+      );
+      enclave.call("ping", {});
+      assert.equal(enclave.dead, false);
+    });
+  });
+
   it("a missing entry fails startup with ENCLAVE_API_STARTUP_FAILED", async () => {
     await assert.rejects(
       createWorkerEnclave({

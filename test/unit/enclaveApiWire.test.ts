@@ -15,12 +15,21 @@ import {
   encodeErrorFrame,
   encodeFrame,
   encodeMessageFrame,
+  encodePostedAck,
+  encodePostedFrame,
   FrameType,
   OCALLS,
+  splitPostedFrames,
   type CallDefinition,
 } from "../../src/enclave-api/protocol.ts";
 import { decodeValue, encodeValue, w, type Schema } from "../../src/enclave-api/wire.ts";
-import { ChannelEndpoint, createChannelBuffer, ExitReason, markChannelDead } from "../../src/enclave-api/channel.ts";
+import {
+  ChannelEndpoint,
+  createChannelBuffer,
+  ExitReason,
+  markChannelDead,
+  SpinStats,
+} from "../../src/enclave-api/channel.ts";
 
 function arbitraryOf(schema: Schema): fc.Arbitrary<unknown> {
   switch (schema.kind) {
@@ -194,6 +203,58 @@ describe("frames", () => {
     );
   });
 
+  it("posted ocall frames: length-delimited in front of one ordinary frame, split off in order", () => {
+    const def = OCALLS.contractStateWrite;
+    assert.equal((def as CallDefinition).posted, true);
+    const value = (n: number) => ({
+      contract: Uint8Array.of(n),
+      ops: [{ legacyKey: new Uint8Array(0), storedKey: Uint8Array.of(1, 2), storedValue: new Uint8Array(n) }],
+    });
+    const a = encodePostedFrame(def.id, def.request, value(3), "a");
+    assert.deepEqual(a.subarray(0, 5), Uint8Array.of(7, 0, ENCLAVE_PROTOCOL_VERSION, 0, def.id));
+    assert.equal(new DataView(a.buffer, a.byteOffset).getUint32(5), a.length - 9);
+    const b = encodePostedFrame(def.id, def.request, value(5), "b");
+    const tail = encodeFrame(FrameType.EcallOk, 13, Uint8Array.of(9));
+    const { posted, rest } = splitPostedFrames(concatBytes(a, b, tail));
+    assert.deepEqual(
+      posted.map((p) => decodeValue(def.request, p.payload)),
+      [value(3), value(5)],
+    );
+    assert.deepEqual(
+      posted.map((p) => p.callId),
+      [def.id, def.id],
+    );
+    assert.deepEqual(rest, tail);
+    // posted frames only (answered by the acknowledgement), and a message without any
+    assert.equal(splitPostedFrames(a).rest.length, 0);
+    assert.deepEqual(splitPostedFrames(tail), { posted: [], rest: tail });
+    assert.deepEqual(decodeFrame(encodePostedAck()), {
+      type: FrameType.OcallOk,
+      version: ENCLAVE_PROTOCOL_VERSION,
+      callId: 0,
+      payload: new Uint8Array(0),
+    });
+    // truncated, short header, other version
+    assert.equal(
+      codeOf(() => splitPostedFrames(a.subarray(0, a.length - 1))),
+      "ENCLAVE_API_MALFORMED",
+    );
+    assert.equal(
+      codeOf(() => splitPostedFrames(a.subarray(0, 7))),
+      "ENCLAVE_API_MALFORMED",
+    );
+    const other = Uint8Array.from(a);
+    other[2] = ENCLAVE_PROTOCOL_VERSION + 1;
+    assert.equal(
+      codeOf(() => splitPostedFrames(other)),
+      "ENCLAVE_API_VERSION_MISMATCH",
+    );
+    // only empty-answer ocalls may be posted
+    for (const d of Object.values(OCALLS) as CallDefinition[]) {
+      if (d.posted === true) assert.equal(d.response.kind === "struct" && d.response.entries.length, 0);
+    }
+  });
+
   it("error payloads carry a well-formed code and a bounded message", () => {
     const f = decodeFrame(
       encodeErrorFrame(FrameType.EcallError, 3, { code: "SEAL_TAMPERED", message: "x".repeat(5000) }),
@@ -231,6 +292,38 @@ describe("channel (single thread)", () => {
     ); // out of turn
     enclave.send(new Uint8Array(64));
     assert.equal(host.receive().length, 64);
+  });
+
+  it("spin records: a kind of wait that keeps sleeping stops spinning but probes every 16th wait", () => {
+    const stats = new SpinStats();
+    // hits keep it spinning, however many
+    for (let i = 0; i < 20; i++) {
+      assert.equal(stats.shouldSpin(), true);
+      stats.record(true);
+    }
+    // from the top (8), twelve misses bring it below -4
+    for (let i = 0; i < 12; i++) {
+      assert.equal(stats.shouldSpin(), true);
+      stats.record(false);
+    }
+    const pattern: boolean[] = [];
+    for (let i = 0; i < 32; i++) pattern.push(stats.shouldSpin());
+    assert.deepEqual(
+      pattern.map((p, i) => (p ? i : -1)).filter((i) => i >= 0),
+      [15, 31],
+    );
+    // a probe that hits brings spinning back
+    stats.record(true);
+    assert.equal(stats.shouldSpin(), true);
+    // a receive whose turn has already come counts as a hit
+    const sab = createChannelBuffer(64);
+    const host = new ChannelEndpoint(sab, "host");
+    const enclave = new ChannelEndpoint(sab, "enclave");
+    const cold = new SpinStats();
+    for (let i = 0; i < 5; i++) cold.record(false);
+    host.send(Uint8Array.of(9));
+    assert.deepEqual(enclave.receive(undefined, cold), Uint8Array.of(9));
+    assert.equal(cold.shouldSpin(), true);
   });
 
   it("refuses messages over the maximum before writing", () => {
