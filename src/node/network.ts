@@ -38,6 +38,7 @@ import {
   parseNodeKeyJson,
   type P2PNode,
   type P2POptions,
+  type SyncProgress,
   type Verdict,
 } from "../p2p/index.ts";
 import { NodeError } from "./errors.ts";
@@ -65,6 +66,8 @@ export interface NodeNetworkOptions {
   readonly syncCheckMs?: number;
   /** Overrides of the p2p layer's options (tests: faster heartbeat, redial). */
   readonly p2p?: Partial<P2POptions>;
+  /** Called as block sync applies blocks (the CLI draws a progress bar). */
+  readonly onSyncProgress?: (p: SyncProgress) => void;
 }
 
 /** Messages kept for heights consensus has not started yet: at most this many heights ahead … */
@@ -147,7 +150,7 @@ export function createNodeNetwork(o: NodeNetworkOptions): P2PNetwork {
       ...o.p2p,
     }),
   );
-  return new P2PNetwork(p2p, log, o.syncCheckMs ?? 1000);
+  return new P2PNetwork(p2p, log, o.syncCheckMs ?? 1000, o.onSyncProgress);
 }
 
 /** Where a height stood at the last stall check. */
@@ -174,6 +177,7 @@ export class P2PNetwork implements NodeNetwork {
     readonly p2p: P2PNode,
     private readonly log: Logger,
     private readonly syncCheckMs: number,
+    private readonly onSyncProgress?: (p: SyncProgress) => void,
   ) {}
 
   /** Blocks applied by block sync since `attach`. */
@@ -192,6 +196,7 @@ export class P2PNetwork implements NodeNetwork {
       checkIntervalMs: this.syncCheckMs,
       catchUpDelayMs: Math.max(50, Math.floor(this.syncCheckMs / 4)),
       logger: this.log.child({ module: "sync" }),
+      ...(this.onSyncProgress === undefined ? {} : { onProgress: this.onSyncProgress }),
     });
     await this.p2p.start();
     await this.p2p.libp2p.handle(CONSENSUS_STATE_PROTOCOL, (stream, conn) => this.serveState(stream, conn), {

@@ -14,7 +14,7 @@ import { blockIdsEqual, NIL_BLOCK_ID, type BlockId, type Commit } from "../codec
 import { encodeCommit } from "../codec/consensus.ts";
 import { decodeFields, field, ProtoWriter } from "../codec/protobuf.ts";
 import { commitHash, validatorSetHash, verifyCommit, type ValidatorSet } from "../consensus/index.ts";
-import type { BlockProvider, PeerStatus, BlockSyncerOptions, SyncResult } from "../p2p/index.ts";
+import type { BlockProvider, PeerStatus, BlockSyncerOptions, SyncProgress, SyncResult } from "../p2p/index.ts";
 import { bytesEqual } from "../primitives/bytes.ts";
 import { isCodedError } from "../primitives/errors.ts";
 import { toHex } from "../primitives/hex.ts";
@@ -127,6 +127,8 @@ export interface BlockSyncOptions {
   /** Delay before a catch-up asked for by a message from a later height (ms). */
   readonly catchUpDelayMs: number;
   readonly logger: Logger;
+  /** Called as blocks are applied during a sync run. */
+  readonly onProgress?: (p: SyncProgress) => void;
 }
 
 /**
@@ -201,6 +203,7 @@ export class NodeBlockSync {
           batchSize: 16,
           parallelism: 2,
           signal: this.abort.signal,
+          ...(this.options.onProgress === undefined ? {} : { onProgress: this.options.onProgress }),
         })
         .run();
       this.options.logger.info("block sync done", { height: Number(result.height), blocks: result.appliedBlocks });

@@ -10,6 +10,8 @@ import { createLogger, isLogLevel } from "../../node/logger.ts";
 import type { P2PNetwork } from "../../node/network.ts";
 import type { RunningServices } from "../../node/services.ts";
 import { flagBool, flagString, parseArgs, type ParsedArgs } from "../lib/args.ts";
+import { processIo } from "../lib/io.ts";
+import { BLOCKS, createProgress } from "../lib/progress.ts";
 import { defaultHome } from "./init.ts";
 
 const USAGE = `Usage: scrt start [--home DIR] [--host HOST] [--rpc-port 26657] [--lcd-port 1317] [--log-level info]
@@ -117,6 +119,7 @@ export async function run(args: readonly string[]): Promise<number> {
     if (enclave !== false) enclave.catch(() => {});
     const { startServices } = await import("../../node/services.ts");
     let network: P2PNetwork | undefined;
+    const syncBar = createProgress(processIo(), "block sync", 2, BLOCKS);
     if (p2pListen !== "") {
       const { createNodeNetwork, parsePersistentPeers } = await import("../../node/network.ts");
       network = createNodeNetwork({
@@ -125,6 +128,12 @@ export async function run(args: readonly string[]): Promise<number> {
         persistentPeers: parsePersistentPeers(persistentPeers),
         moniker,
         logger: log,
+        onSyncProgress: (sp) => {
+          const done = Number(sp.height - sp.startHeight + 1n);
+          const total = Number(sp.target - sp.startHeight + 1n);
+          syncBar.update(done, total);
+          if (done >= total) syncBar.finish();
+        },
       });
     }
     s = await startServices({
