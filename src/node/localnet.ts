@@ -13,6 +13,9 @@
  * from the gentxs at initChain). Funded accounts: `localnetAccountKey(i)` for i < `accounts`, 10^18
  * uscrt each.
  *
+ * `genesisModules` overrides module params of the genesis (e.g. a short gov voting period for tests);
+ * `addLocalnetNode` adds a full node `node<N>` (not in genesis) to an existing localnet.
+ *
  * Nodes 1…N−1 get the network seeds at init through the enclaves' own attestation and seed exchange
  * with node 0's enclave (off chain: `registerEnclaves`); the on-chain MsgRegisterAuth path is not used.
  */
@@ -80,6 +83,11 @@ export interface LocalnetOptions {
   readonly config?: Partial<NodeConfig>;
   /** Run the enclave seed exchange of nodes 1…N−1 at init (default true). */
   readonly registerEnclaves?: boolean;
+  /**
+   * Genesis module sections over the dev ones (`DEV_MODULE_GENESIS`), per module; a section's `params`
+   * are merged key by key (e.g. `{ slashing: { params: { signed_blocks_window: "10" } } }`).
+   */
+  readonly genesisModules?: Readonly<Record<string, unknown>>;
   readonly logger?: Logger;
 }
 
@@ -184,7 +192,7 @@ export async function initLocalnet(o: LocalnetOptions): Promise<Localnet> {
           ...Array.from({ length: accounts }, (_, k) => funded(localnetAccountAddress(k))),
         ],
         validatorOperator: { address: localnetOperatorAddress(0), selfDelegation: LOCALNET_SELF_DELEGATION },
-        modules: DEV_MODULE_GENESIS,
+        modules: mergeModuleGenesis(DEV_MODULE_GENESIS, o.genesisModules ?? {}),
         logger: log,
       });
     } else {
@@ -241,10 +249,96 @@ export async function initLocalnet(o: LocalnetOptions): Promise<Localnet> {
     writeFileSync(p.config, JSON.stringify(configToJson(config), null, 2) + "\n");
     writeFileDurable(p.genesis, genesisText, 0o644);
   }
-  if (o.registerEnclaves !== false) await registerEnclaves(nodes, genesis, log);
+  if (o.registerEnclaves !== false) await registerEnclaves(nodes[0]!, nodes.slice(1), genesis, log);
   const net: Localnet = { dir: o.dir, chainId, accounts, nodes };
   writeFileDurable(manifestPath(o.dir), JSON.stringify(net, null, 2) + "\n", 0o644);
   return net;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `base` with each module section of `over` laid on top (a section's `params` merged key by key). */
+export function mergeModuleGenesis(
+  base: Readonly<Record<string, unknown>>,
+  over: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [module, section] of Object.entries(over)) {
+    if (!isRecord(section)) throw new NodeError("NODE_INVALID_OPTIONS", `genesis module ${module} must be an object`);
+    const prev = out[module];
+    if (!isRecord(prev)) {
+      out[module] = section;
+      continue;
+    }
+    const params =
+      isRecord(prev.params) && isRecord(section.params) ? { ...prev.params, ...section.params } : undefined;
+    out[module] = { ...prev, ...section, ...(params === undefined ? {} : { params }) };
+  }
+  return out;
+}
+
+export interface AddNodeOptions {
+  /** Run the enclave seed exchange with node 0's enclave (default true; node 0's enclave must be free). */
+  readonly registerEnclave?: boolean;
+  readonly logger?: Logger;
+}
+
+/**
+ * Adds a full node (not in genesis) to an existing localnet: a new home `node<N>` with its own keys,
+ * the network's genesis, and every existing node as a persistent peer; the manifest gains the node.
+ * It becomes a validator only if an operator later sends a MsgCreateValidator with its consensus key
+ * (the ed25519 key of its `config/priv_validator_key.json`).
+ */
+export async function addLocalnetNode(net: Localnet, o: AddNodeOptions = {}): Promise<Localnet> {
+  if (net.nodes.length >= MAX_LOCALNET_VALIDATORS) {
+    throw new NodeError("NODE_INVALID_OPTIONS", `a localnet holds at most ${MAX_LOCALNET_VALIDATORS} nodes`);
+  }
+  const first = net.nodes[0];
+  if (first === undefined) throw new NodeError("NODE_HOME_INVALID", "the localnet has no nodes");
+  const index = net.nodes.length;
+  const used = new Set(net.nodes.flatMap((x) => [x.p2pPort, x.rpcPort, x.lcdPort]));
+  const ports: number[] = [];
+  while (ports.length < 3) {
+    const p = await freePort();
+    if (!used.has(p) && !ports.includes(p)) ports.push(p);
+  }
+  const [p2pPort, rpcPort, lcdPort] = [ports[0]!, ports[1]!, ports[2]!];
+  const home = join(net.dir, `node${index}`);
+  if (existsSync(home)) throw new NodeError("NODE_HOME_EXISTS", `${home} already exists`);
+  const moniker = `node${index}`;
+  const p = homePaths(home);
+  mkdirSync(join(home, "config"), { recursive: true });
+  mkdirSync(join(home, "data"), { recursive: true });
+  writeFileDurable(p.nodeKey, JSON.stringify({ priv_key: privKeyJson(newKeySeed()) }, null, 2) + "\n");
+  writeFileDurable(p.privValidatorKey, JSON.stringify(privValidatorKeyJson(newKeySeed()), null, 2) + "\n");
+  const firstConfig = readJsonFile(homePaths(first.home).config) as Record<string, unknown>;
+  const config = {
+    ...firstConfig,
+    moniker,
+    rpc_laddr: `127.0.0.1:${rpcPort}`,
+    lcd_laddr: `127.0.0.1:${lcdPort}`,
+    p2p_laddr: `127.0.0.1:${p2pPort}`,
+    persistent_peers: net.nodes.map((x) => `${x.nodeId}@127.0.0.1:${x.p2pPort}`).join(","),
+  };
+  writeFileSync(p.config, JSON.stringify(config, null, 2) + "\n");
+  copyFileSync(homePaths(first.home).genesis, p.genesis);
+  const pub = loadPrivValidatorKey(p.privValidatorKey).pubKey;
+  const node: LocalnetNode = {
+    index,
+    home,
+    moniker,
+    nodeId: loadNodeKey(p.nodeKey).id,
+    validatorAddress: toHex(ed25519Address(pub)).toUpperCase(),
+    p2pPort,
+    rpcPort,
+    lcdPort,
+  };
+  if (o.registerEnclave !== false) {
+    await registerEnclaves(first, [node], readJsonFile(p.genesis), o.logger ?? silentLogger);
+  }
+  const grown: Localnet = { ...net, nodes: [...net.nodes, node] };
+  writeFileDurable(manifestPath(net.dir), JSON.stringify(grown, null, 2) + "\n", 0o644);
+  return grown;
 }
 
 /**
@@ -254,9 +348,14 @@ export async function initLocalnet(o: LocalnetOptions): Promise<Localnet> {
  * policy and encrypts the network seeds to that key (`registerNode`, as the registration module's
  * MsgRegisterAuth does on chain), and the new enclave accepts and seals them.
  */
-async function registerEnclaves(nodes: readonly LocalnetNode[], genesis: unknown, log: Logger): Promise<void> {
-  if (nodes.length < 2) return;
-  const home0 = homePaths(nodes[0]!.home);
+async function registerEnclaves(
+  first: LocalnetNode,
+  joining: readonly LocalnetNode[],
+  genesis: unknown,
+  log: Logger,
+): Promise<void> {
+  if (joining.length === 0) return;
+  const home0 = homePaths(first.home);
   const authoritySeed = loadDevAuthorityKey(home0.devAuthorityKey);
   if (authoritySeed === undefined) throw new NodeError("NODE_HOME_INVALID", `${home0.devAuthorityKey} is missing`);
   const register = (
@@ -268,10 +367,10 @@ async function registerEnclaves(nodes: readonly LocalnetNode[], genesis: unknown
   const quote: OcallHandlers = {
     quote: (report) => ({ evidence: createSoftwareEvidence(report, nowSeconds(), authoritySeed) }),
   };
-  const bootstrap = await startEnclave(nodes[0]!.home);
+  const bootstrap = await startEnclave(first.home);
   try {
     bootstrap.call("load", {});
-    for (const node of nodes.slice(1)) {
+    for (const node of joining) {
       copyFileSync(home0.devAuthorityKey, homePaths(node.home).devAuthorityKey);
       const enclave = await startEnclave(node.home);
       try {

@@ -1,9 +1,10 @@
 /**
- * `scrt localnet [--validators 4] [--dir DIR] [--chain-id ID] [--accounts 8] [--reset] [--log-level info]`:
+ * `scrt localnet [--validators 4] [--dir DIR] [--chain-id ID] [--accounts 8] [--reset] [--add-node] [--log-level info]`:
  * N validators as separate processes on 127.0.0.1 with a shared genesis (src/node/localnet.ts). The
  * first run creates the homes under DIR; later runs start the same network again. Each node's log
  * lines are printed with a `[nodeI]` prefix; SIGINT/SIGTERM stop every node (exit 0); a node that
- * exits on its own stops the others (exit 1).
+ * exits on its own stops the others (exit 1). `--add-node` first adds a full node (`addLocalnetNode`: not
+ * in genesis, a validator only once its operator stakes with MsgCreateValidator) to the localnet.
  */
 import { join } from "node:path";
 import { isCodedError } from "../../primitives/errors.ts";
@@ -11,13 +12,14 @@ import { flagBool, flagString, parseArgs, type ParsedArgs } from "../lib/args.ts
 import { defaultHome } from "./init.ts";
 
 const USAGE = `Usage: scrt localnet [--validators 4] [--dir DIR] [--chain-id ID] [--accounts 8] [--reset] [--no-enclave]
-                     [--log-level info]
+                     [--add-node] [--log-level info]
 
   --validators N   validators, each its own process (default 4, at most 32)
   --dir DIR        where the homes are (default <home>/localnet, home = $SCRT_HOME or ~/.scrt)
   --chain-id ID    chain id of a new localnet (default secret-localnet-1)
   --accounts N     funded accounts of a new localnet (default 8; keys: localnetAccountKey(i))
   --reset          delete DIR's localnet first
+  --add-node       add a full node (not a validator) to DIR's localnet, then start all of them
   --no-enclave     run the nodes without their enclave workers (no contract execution)
   --log-level L    the nodes' log level (default info)
 `;
@@ -40,6 +42,7 @@ export async function run(args: readonly string[]): Promise<number> {
       "chain-id": "string",
       accounts: "string",
       reset: "boolean",
+      "add-node": "boolean",
       "no-enclave": "boolean",
       "log-level": "string",
       help: "boolean",
@@ -61,7 +64,7 @@ export async function run(args: readonly string[]): Promise<number> {
   }
   const dir = flagString(p, "dir") ?? join(defaultHome(false), "localnet");
   const { existsSync, rmSync } = await import("node:fs");
-  const { initLocalnet, loadLocalnet, spawnValidator } = await import("../../node/localnet.ts");
+  const { addLocalnetNode, initLocalnet, loadLocalnet, spawnValidator } = await import("../../node/localnet.ts");
   let net;
   try {
     if (flagBool(p, "reset")) rmSync(dir, { recursive: true, force: true });
@@ -74,6 +77,7 @@ export async function run(args: readonly string[]): Promise<number> {
       const chainId = flagString(p, "chain-id");
       net = await initLocalnet({ dir, validators, accounts, ...(chainId === undefined ? {} : { chainId }) });
     }
+    if (flagBool(p, "add-node")) net = await addLocalnetNode(net, { registerEnclave: !flagBool(p, "no-enclave") });
   } catch (e) {
     process.stderr.write(`scrt localnet: ${isCodedError(e) ? `${e.code}: ` : ""}${(e as Error).message}\n`);
     return 1;
@@ -109,7 +113,7 @@ export async function run(args: readonly string[]): Promise<number> {
     }
     void Promise.all(procs.map((pr) => pr.ready)).then(
       () => {
-        process.stdout.write(`localnet ${net.chainId}: ${net.nodes.length} validators in ${dir}\n`);
+        process.stdout.write(`localnet ${net.chainId}: ${net.nodes.length} nodes in ${dir}\n`);
         for (const n of net.nodes) {
           process.stdout.write(
             `  node${n.index} ${n.nodeId} rpc http://127.0.0.1:${n.rpcPort} lcd http://127.0.0.1:${n.lcdPort} p2p 127.0.0.1:${n.p2pPort}\n`,
