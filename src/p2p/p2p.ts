@@ -224,6 +224,7 @@ export class P2PNode implements SyncNetwork {
         this.report(item.msgId, peer, "ignore");
       },
       (peer) => this.peers.get(peer)?.status === "verified",
+      (item) => item.channel === "consensus",
     );
   }
 

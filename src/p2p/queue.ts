@@ -4,6 +4,9 @@
  * flooding peer only ever displaces its own messages. Peers are served round-robin, at most
  * `concurrency` items in flight overall; a peer that is not ready yet (handshake pending) keeps its
  * items queued until `wake()` finds it ready or `dropPeer` discards them.
+ *
+ * Items the `isUrgent` predicate picks (consensus messages) are served before all others, and a full
+ * queue drops its oldest non-urgent item first: a burst of txs never delays or displaces votes.
  */
 
 export interface QueueOptions {
@@ -22,7 +25,7 @@ export interface QueueStats {
 }
 
 export class InboundQueues<T> {
-  private readonly queues = new Map<string, T[]>();
+  private readonly queues = new Map<string, PeerQueue<T>>();
   private cursor = 0;
   private inFlight = 0;
   private processed = 0;
@@ -36,17 +39,18 @@ export class InboundQueues<T> {
     /** Told about every item that leaves without being processed. */
     private readonly onDrop: (peer: string, item: T, why: "full" | "discarded") => void,
     private readonly isReady: (peer: string) => boolean = () => true,
+    private readonly isUrgent: (item: T) => boolean = () => false,
   ) {}
 
   push(peer: string, item: T): void {
     let q = this.queues.get(peer);
     if (q === undefined) {
-      q = [];
+      q = { urgent: [], rest: [] };
       this.queues.set(peer, q);
     }
-    q.push(item);
-    while (q.length > this.options.maxPerPeer) {
-      const dropped = q.shift()!;
+    (this.isUrgent(item) ? q.urgent : q.rest).push(item);
+    while (q.urgent.length + q.rest.length > this.options.maxPerPeer) {
+      const dropped = q.rest.length > 0 ? q.rest.shift()! : q.urgent.shift()!;
       this.droppedFull++;
       this.onDrop(peer, dropped, "full");
     }
@@ -63,7 +67,7 @@ export class InboundQueues<T> {
     const q = this.queues.get(peer);
     if (q === undefined) return;
     this.queues.delete(peer);
-    for (const item of q) {
+    for (const item of [...q.urgent, ...q.rest]) {
       this.discarded++;
       this.onDrop(peer, item, "discarded");
     }
@@ -71,12 +75,13 @@ export class InboundQueues<T> {
   }
 
   queuedFor(peer: string): number {
-    return this.queues.get(peer)?.length ?? 0;
+    const q = this.queues.get(peer);
+    return q === undefined ? 0 : q.urgent.length + q.rest.length;
   }
 
   stats(): QueueStats {
     let queued = 0;
-    for (const q of this.queues.values()) queued += q.length;
+    for (const q of this.queues.values()) queued += q.urgent.length + q.rest.length;
     return {
       queued,
       inFlight: this.inFlight,
@@ -94,7 +99,7 @@ export class InboundQueues<T> {
 
   private isIdle(): boolean {
     if (this.inFlight > 0) return false;
-    for (const [peer, q] of this.queues) if (q.length > 0 && this.isReady(peer)) return false;
+    for (const [peer, q] of this.queues) if (q.urgent.length + q.rest.length > 0 && this.isReady(peer)) return false;
     return true;
   }
 
@@ -106,19 +111,24 @@ export class InboundQueues<T> {
   }
 
   private takeNext(): [string, T] | undefined {
+    return this.takeFrom("urgent") ?? this.takeFrom("rest");
+  }
+
+  /** Round-robin over the ready peers with an item of that kind. */
+  private takeFrom(kind: "urgent" | "rest"): [string, T] | undefined {
     const peers = [...this.queues.keys()];
     for (let i = 0; i < peers.length; i++) {
       const idx = (this.cursor + i) % peers.length;
       const peer = peers[idx]!;
       const q = this.queues.get(peer)!;
-      if (q.length === 0) {
+      if (q.urgent.length + q.rest.length === 0) {
         this.queues.delete(peer);
         continue;
       }
-      if (!this.isReady(peer)) continue;
+      if (q[kind].length === 0 || !this.isReady(peer)) continue;
       this.cursor = idx + 1;
-      const item = q.shift()!;
-      if (q.length === 0) this.queues.delete(peer);
+      const item = q[kind].shift()!;
+      if (q.urgent.length + q.rest.length === 0) this.queues.delete(peer);
       return [peer, item];
     }
     return undefined;
@@ -140,4 +150,10 @@ export class InboundQueues<T> {
     }
     this.settleIdle();
   }
+}
+
+interface PeerQueue<T> {
+  /** Served first, dropped last. */
+  readonly urgent: T[];
+  readonly rest: T[];
 }

@@ -307,4 +307,34 @@ describe("p2p inbound queues", () => {
     assert.deepEqual(dropped, ["y0:discarded", "y1:discarded"]);
     assert.equal(q.stats().queued, 0);
   });
+
+  test("urgent items (consensus) are served first and dropped last", async () => {
+    const done: string[] = [];
+    const dropped: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const q = new InboundQueues<string>(
+      { maxPerPeer: 3, concurrency: 1 },
+      async (_p, item) => {
+        await gate;
+        done.push(item);
+      },
+      (_p, item, why) => dropped.push(`${item}:${why}`),
+      () => true,
+      (item) => item.startsWith("vote"),
+    );
+    q.push("a", "tx0"); // starts at once, waits on the gate
+    q.push("a", "tx1");
+    q.push("a", "tx2");
+    q.push("b", "tx3");
+    q.push("a", "vote0");
+    q.push("a", "vote1"); // a's queue is over its bound: its oldest tx goes, not a vote
+    assert.deepEqual(dropped, ["tx1:full"]);
+    q.push("a", "vote2");
+    q.push("a", "vote3"); // only votes left to drop: the oldest vote goes
+    assert.deepEqual(dropped, ["tx1:full", "tx2:full", "vote0:full"]);
+    release();
+    await q.idle();
+    assert.deepEqual(done, ["tx0", "vote1", "vote2", "vote3", "tx3"]);
+  });
 });
