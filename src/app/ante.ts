@@ -8,7 +8,7 @@
 import { SignMode, encodeSignDoc } from "../codec/tx.ts";
 import { type Dec, isValidCoinSet } from "../primitives/amount.ts";
 import { toBase64 } from "../primitives/base64.ts";
-import { encodeAddress } from "../primitives/bech32.ts";
+import { encodeAccountAddress as encodeAddress } from "./auth/addressCache.ts";
 import { bytesEqual, utf8Encode } from "../primitives/bytes.ts";
 import type { AuthKeeper } from "./auth/keeper.ts";
 import { accSeqEvent, feeEvent, signatureEvent } from "./auth/events.ts";
@@ -178,7 +178,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
   });
   const keys = accounts.map((acc) => (acc.pubKey === undefined ? undefined : decodeAccountPubKey(acc.pubKey)));
   const prices = { secp256k1: Number(params.sigVerifyCostSecp256k1), ed25519: Number(params.sigVerifyCostEd25519) };
-  const consume = (amount: number, descriptor: string): void => ctx.gasMeter.consumeGas(amount, descriptor);
+  const consume = gasConsumer(ctx);
   for (let i = 0; i < signers.length; i++) {
     const key = keys[i];
     // An absent key only happens when simulating: upstream charges a simulated secp256k1 key.
@@ -193,19 +193,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
     if (info.sequence !== acc.sequence) throw sequenceMismatch(acc.sequence, info.sequence);
     if (simulate || key === undefined) continue;
     const accountNumber = ctx.height === 0 ? 0n : acc.accountNumber;
-    const signBytes = (mode: number): Uint8Array | undefined => {
-      if (mode === SignMode.DIRECT) {
-        return encodeSignDoc({
-          bodyBytes: raw.bodyBytes,
-          authInfoBytes: raw.authInfoBytes,
-          chainId: ctx.chainId,
-          accountNumber,
-        });
-      }
-      if (mode === SignMode.LEGACY_AMINO_JSON) return signBytesAminoJson(tx, ctx.chainId, accountNumber, info.sequence);
-      if (mode === SignMode.EIP_191) return signBytesEip191(tx, ctx.chainId, accountNumber, info.sequence);
-      return undefined;
-    };
+    const signBytes = signBytesFor(ctx, tx, accountNumber, info.sequence);
     const problem = verifySignature(key, sigData[i]!, signBytes, options.signatureCache);
     if (problem !== undefined) {
       throw SdkErrors.Unauthorized.wrap(
@@ -219,4 +207,34 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
     const acc = auth.getAccount(ctx, signers[i]!)!;
     auth.setAccount(ctx, { ...acc, sequence: acc.sequence + 1n });
   }
+}
+
+// The two closures below are made by factories rather than declared inline: a named inline closure is
+// rebuilt (and, under a keep-names transpiler, renamed) on every call of `runAnte`.
+
+/** `ctx.gasMeter.consumeGas` as a plain function. */
+function gasConsumer(ctx: Context): (amount: number, descriptor: string) => void {
+  return (amount, descriptor) => ctx.gasMeter.consumeGas(amount, descriptor);
+}
+
+/** The bytes a signer signed in each sign mode (undefined for a mode the chain does not accept). */
+function signBytesFor(
+  ctx: Context,
+  tx: DecodedTx,
+  accountNumber: bigint,
+  sequence: bigint,
+): (mode: number) => Uint8Array | undefined {
+  return (mode) => {
+    if (mode === SignMode.DIRECT) {
+      return encodeSignDoc({
+        bodyBytes: tx.raw.bodyBytes,
+        authInfoBytes: tx.raw.authInfoBytes,
+        chainId: ctx.chainId,
+        accountNumber,
+      });
+    }
+    if (mode === SignMode.LEGACY_AMINO_JSON) return signBytesAminoJson(tx, ctx.chainId, accountNumber, sequence);
+    if (mode === SignMode.EIP_191) return signBytesEip191(tx, ctx.chainId, accountNumber, sequence);
+    return undefined;
+  };
 }

@@ -3,7 +3,7 @@
  * admitted by CheckTx is not verified again when its block executes. A verification's result depends
  * only on those three inputs, so the cache cannot change an outcome; it is node memory, not state.
  */
-import { sha256Concat } from "../crypto/index.ts";
+import { sha256 } from "../crypto/index.ts";
 import { toHex } from "../primitives/hex.ts";
 
 export class SignatureCache {
@@ -12,9 +12,14 @@ export class SignatureCache {
   constructor(private readonly capacity = 100_000) {}
 
   private static keyOf(pubKey: Uint8Array, signature: Uint8Array, signBytes: Uint8Array): string {
-    return toHex(
-      sha256Concat(Uint8Array.of(pubKey.length), pubKey, Uint8Array.of(signature.length), signature, signBytes),
-    );
+    // sha256(len ‖ pubKey ‖ len ‖ signature ‖ signBytes), hashed in one call over one buffer.
+    const input = new Uint8Array(2 + pubKey.length + signature.length + signBytes.length);
+    input[0] = pubKey.length;
+    input.set(pubKey, 1);
+    input[1 + pubKey.length] = signature.length;
+    input.set(signature, 2 + pubKey.length);
+    input.set(signBytes, 2 + pubKey.length + signature.length);
+    return toHex(sha256(input));
   }
 
   has(pubKey: Uint8Array, signature: Uint8Array, signBytes: Uint8Array): boolean {

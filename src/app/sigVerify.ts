@@ -69,10 +69,26 @@ function decodeKeyBytes(any: Any, length: number): Uint8Array {
   return key;
 }
 
+/** Addresses of recently seen secp256k1 keys (bounded; cleared when full). A pure function's memo. */
+const secp256k1Addresses = new Map<string, Uint8Array>();
+const MAX_REMEMBERED_KEYS = 8192;
+
+/** `ripemd160(sha256(key))`, a fresh array on every call. */
+function secp256k1Address(key: Uint8Array): Uint8Array {
+  let id = "";
+  for (let i = 0; i < key.length; i++) id += String.fromCharCode(key[i]!);
+  const known = secp256k1Addresses.get(id);
+  if (known !== undefined) return new Uint8Array(known);
+  const address = ripemd160(sha256(key));
+  if (secp256k1Addresses.size >= MAX_REMEMBERED_KEYS) secp256k1Addresses.clear();
+  secp256k1Addresses.set(id, new Uint8Array(address));
+  return address;
+}
+
 export function decodeAccountPubKey(any: Any, depth = 0): PubKey {
   if (any.typeUrl === SECP256K1_PUBKEY_URL) {
     const key = decodeKeyBytes(any, 33);
-    return { kind: "secp256k1", key, address: ripemd160(sha256(key)) };
+    return { kind: "secp256k1", key, address: secp256k1Address(key) };
   }
   if (any.typeUrl === ED25519_PUBKEY_URL) {
     const key = decodeKeyBytes(any, 32);

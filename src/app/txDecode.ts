@@ -88,18 +88,11 @@ export function decodeTx(bytes: Uint8Array, services: ReadonlyMap<string, MsgSer
   const msgs: RoutedMsg[] = [];
   const signers: Uint8Array[] = [];
   const seen = new Set<string>();
-  const addSigner = (s: Uint8Array): void => {
-    const hex = toHex(s);
-    if (!seen.has(hex)) {
-      seen.add(hex);
-      signers.push(s);
-    }
-  };
   for (const d of decoded) {
     if (d.service === undefined) throw SdkErrors.UnknownRequest.wrap(`no message handler found for ${d.typeUrl}`);
     const msgSigners = d.service.signers(d.msg);
     msgs.push({ typeUrl: d.typeUrl, service: d.service, msg: d.msg, signers: msgSigners });
-    for (const s of msgSigners) addSigner(s);
+    for (const s of msgSigners) addSigner(signers, seen, s);
   }
   let payer = signers[0]!;
   if (fee.payer !== "") {
@@ -108,7 +101,7 @@ export function decodeTx(bytes: Uint8Array, services: ReadonlyMap<string, MsgSer
     } catch (e) {
       throw SdkErrors.InvalidAddress.wrap(`invalid fee payer address: ${e instanceof Error ? e.message : String(e)}`);
     }
-    addSigner(payer);
+    addSigner(signers, seen, payer);
   }
   return {
     bytes,
@@ -119,4 +112,13 @@ export function decodeTx(bytes: Uint8Array, services: ReadonlyMap<string, MsgSer
     signers,
     fee: { amount: feeAmount, gasLimit: fee.gasLimit, payer, granter: fee.granter },
   };
+}
+
+/** Appends `s` to `signers` unless already there (`seen` holds the hex of those listed). */
+function addSigner(signers: Uint8Array[], seen: Set<string>, s: Uint8Array): void {
+  const hex = toHex(s);
+  if (!seen.has(hex)) {
+    seen.add(hex);
+    signers.push(s);
+  }
 }

@@ -149,96 +149,195 @@ export function decodeFields(
   }
 }
 
-// Field handler builders, so message decoders read as declarations.
+/** Short ASCII strings (denoms, type URLs, addresses) are most strings; they skip the text codecs. */
+const SHORT_STRING = 64;
+
+/** UTF-8 of `text` (what `utf8Encode` returns). */
+function encodeString(text: string): Uint8Array {
+  const n = text.length;
+  if (n <= SHORT_STRING) {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return utf8Encode(text);
+      out[i] = c;
+    }
+    return out;
+  }
+  return utf8Encode(text);
+}
+
+/** The text of UTF-8 `bytes` (what `utf8Decode` returns, throwing as it does). */
+function decodeString(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n <= SHORT_STRING) {
+    let text = "";
+    for (let i = 0; i < n; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80) return utf8Decode(bytes);
+      text += String.fromCharCode(b);
+    }
+    return text;
+  }
+  return utf8Decode(bytes);
+}
+
+// Field handler builders, so message decoders read as declarations. The handlers are small classes
+// rather than object literals with arrow functions: decoders build them on every call, and a class
+// allocates no per-call function objects (nor, under a keep-names transpiler, a per-call rename).
+
+class Uint64Handler implements FieldHandler {
+  readonly wire = WIRE_VARINT;
+  constructor(private readonly set: (v: bigint) => void) {}
+  read(r: ProtoReader): void {
+    this.set(r.varint());
+  }
+}
+
+class Uint32Handler implements FieldHandler {
+  readonly wire = WIRE_VARINT;
+  constructor(private readonly set: (v: number) => void) {}
+  read(r: ProtoReader): void {
+    const v = r.varint();
+    if (v > 0xffffffffn) throw new CodecError("PROTO_FIELD_RANGE", "uint32 out of range");
+    this.set(Number(v));
+  }
+}
+
+class EnumHandler implements FieldHandler {
+  readonly wire = WIRE_VARINT;
+  constructor(private readonly set: (v: number) => void) {}
+  read(r: ProtoReader): void {
+    const v = r.varint();
+    if (v > 0x7fffffffn) throw new CodecError("PROTO_FIELD_RANGE", "enum value out of range");
+    this.set(Number(v));
+  }
+}
+
+class BoolHandler implements FieldHandler {
+  readonly wire = WIRE_VARINT;
+  constructor(private readonly set: (v: boolean) => void) {}
+  read(r: ProtoReader): void {
+    const v = r.varint();
+    if (v > 1n) throw new CodecError("PROTO_FIELD_RANGE", "bool must be 0 or 1");
+    this.set(v === 1n);
+  }
+}
+
+class BytesHandler implements FieldHandler {
+  readonly wire = WIRE_LEN;
+  constructor(private readonly set: (v: Uint8Array) => void) {}
+  read(r: ProtoReader): void {
+    this.set(r.bytes());
+  }
+}
+
+class StringHandler implements FieldHandler {
+  readonly wire = WIRE_LEN;
+  constructor(private readonly set: (v: string) => void) {}
+  read(r: ProtoReader): void {
+    const raw = r.bytes();
+    try {
+      this.set(decodeString(raw));
+    } catch {
+      throw new CodecError("PROTO_INVALID_UTF8", "string is not valid UTF-8");
+    }
+  }
+}
+
+class MessageHandler<T> implements FieldHandler {
+  readonly wire = WIRE_LEN;
+  constructor(
+    private readonly decode: (bytes: Uint8Array) => T,
+    private readonly set: (v: T) => void,
+  ) {}
+  read(r: ProtoReader): void {
+    this.set(this.decode(r.bytes()));
+  }
+}
 
 export const field = {
   uint64(set: (v: bigint) => void): FieldHandler {
-    return { wire: WIRE_VARINT, read: (r) => set(r.varint()) };
+    return new Uint64Handler(set);
   },
   uint32(set: (v: number) => void): FieldHandler {
-    return {
-      wire: WIRE_VARINT,
-      read: (r) => {
-        const v = r.varint();
-        if (v > 0xffffffffn) throw new CodecError("PROTO_FIELD_RANGE", "uint32 out of range");
-        set(Number(v));
-      },
-    };
+    return new Uint32Handler(set);
   },
   /** Enums and int32 are sign-extended varints on the wire; we accept the non-negative ones. */
   enumeration(set: (v: number) => void): FieldHandler {
-    return {
-      wire: WIRE_VARINT,
-      read: (r) => {
-        const v = r.varint();
-        if (v > 0x7fffffffn) throw new CodecError("PROTO_FIELD_RANGE", "enum value out of range");
-        set(Number(v));
-      },
-    };
+    return new EnumHandler(set);
   },
   bool(set: (v: boolean) => void): FieldHandler {
-    return {
-      wire: WIRE_VARINT,
-      read: (r) => {
-        const v = r.varint();
-        if (v > 1n) throw new CodecError("PROTO_FIELD_RANGE", "bool must be 0 or 1");
-        set(v === 1n);
-      },
-    };
+    return new BoolHandler(set);
   },
   bytes(set: (v: Uint8Array) => void): FieldHandler {
-    return { wire: WIRE_LEN, read: (r) => set(r.bytes()) };
+    return new BytesHandler(set);
   },
   string(set: (v: string) => void): FieldHandler {
-    return {
-      wire: WIRE_LEN,
-      read: (r) => {
-        const raw = r.bytes();
-        try {
-          set(utf8Decode(raw));
-        } catch {
-          throw new CodecError("PROTO_INVALID_UTF8", "string is not valid UTF-8");
-        }
-      },
-    };
+    return new StringHandler(set);
   },
   message<T>(decode: (bytes: Uint8Array) => T, set: (v: T) => void): FieldHandler {
-    return { wire: WIRE_LEN, read: (r) => set(decode(r.bytes())) };
+    return new MessageHandler(decode, set);
   },
 } as const;
 
 /** Writes canonical proto3: fields in the order written, default values omitted by the helpers. */
 export class ProtoWriter {
-  private chunks: Uint8Array[] = [];
+  // One growing buffer: encoders write many small fields, and a chunk per field cost more than the bytes.
+  private buf = new Uint8Array(64);
   private length = 0;
 
+  private reserve(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < needed) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
   private push(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
+    const n = chunk.length;
+    this.reserve(n);
+    if (n <= 32) {
+      const buf = this.buf;
+      let at = this.length;
+      for (let i = 0; i < n; i++) buf[at++] = chunk[i]!;
+    } else {
+      this.buf.set(chunk, this.length);
+    }
+    this.length += n;
   }
 
   private rawVarint(value: bigint | number): void {
-    if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < 0x1000_0000) {
-      // Fast path for tags and lengths (< 2^28): no BigInt.
-      const out: number[] = [];
-      let n = value;
+    let small = -1;
+    if (typeof value === "number") {
+      if (Number.isInteger(value) && value >= 0 && value < 0x1000_0000) small = value;
+    } else if (value >= 0n && value < 0x1000_0000n) {
+      small = Number(value);
+    }
+    if (small >= 0) {
+      // Tags, lengths and small numbers (< 2^28): no BigInt arithmetic.
+      this.reserve(4);
+      const buf = this.buf;
+      let n = small;
       while (n >= 0x80) {
-        out.push((n & 0x7f) | 0x80);
+        buf[this.length++] = (n & 0x7f) | 0x80;
         n >>>= 7;
       }
-      out.push(n);
-      this.push(Uint8Array.from(out));
+      buf[this.length++] = n;
       return;
     }
     let v = BigInt(value);
     if (v < 0n || v >> 64n !== 0n) throw new CodecError("PROTO_FIELD_RANGE", "varint out of range");
-    const out: number[] = [];
+    this.reserve(10);
+    const buf = this.buf;
     while (v >= 0x80n) {
-      out.push(Number(v & 0x7fn) | 0x80);
+      buf[this.length++] = Number(v & 0x7fn) | 0x80;
       v >>= 7n;
     }
-    out.push(Number(v));
-    this.push(Uint8Array.from(out));
+    buf[this.length++] = Number(v);
   }
 
   private key(fieldNumber: number, wire: WireType): void {
@@ -267,7 +366,7 @@ export class ProtoWriter {
   }
 
   string(fieldNumber: number, value: string, always = false): this {
-    return this.bytes(fieldNumber, utf8Encode(value), always);
+    return this.bytes(fieldNumber, encodeString(value), always);
   }
 
   /** An embedded message; always written (an empty message is still present). */
@@ -276,12 +375,6 @@ export class ProtoWriter {
   }
 
   finish(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let offset = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
+    return this.buf.slice(0, this.length);
   }
 }

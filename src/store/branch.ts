@@ -5,9 +5,22 @@
  * operations whatever order the writes were made in.
  */
 import { compareBytes } from "../primitives/bytes.ts";
-import { assertBound, assertKey, assertValue, copyBytes } from "./keys.ts";
+import { assertBound, assertKey, assertValue, copyBytes, keyToString } from "./keys.ts";
 import { SortedMap } from "./sortedMap.ts";
 import type { BranchStore, KVPair, KVStore, ReadonlyKVStore } from "./types.ts";
+
+/**
+ * A store that can also be read with the key's string form (`keyToString(key)`) already made, so that
+ * a read falling through stacked branches down to the tree makes it once, not once per level.
+ */
+export interface KeyedReader {
+  getKeyed(key: Uint8Array, keyString: string): Uint8Array | undefined;
+  hasKeyed(key: Uint8Array, keyString: string): boolean;
+}
+
+export function isKeyedReader(store: ReadonlyKVStore): store is ReadonlyKVStore & KeyedReader {
+  return typeof (store as Partial<KeyedReader>).getKeyed === "function";
+}
 
 /** A buffered write: the new value, or `null` for a deletion. */
 export type BufferedValue = Uint8Array | null;
@@ -16,36 +29,50 @@ export type BufferedValue = Uint8Array | null;
  * Buffered writes over a read-only parent. Shared by branch stores and by the tree's working state
  * (whose "write" is the commit).
  */
-export class WriteBuffer {
+export class WriteBuffer implements KeyedReader {
   readonly writes = new SortedMap<BufferedValue>();
 
   constructor(readonly parent: ReadonlyKVStore) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const entry = this.writes.getEntry(key);
-    if (entry !== undefined) return entry.value ?? undefined;
-    return this.parent.get(key);
+    return this.getKeyed(key, keyToString(key));
   }
 
   has(key: Uint8Array): boolean {
-    const entry = this.writes.getEntry(key);
+    return this.hasKeyed(key, keyToString(key));
+  }
+
+  /** `get` with `keyString = keyToString(key)` already made: passed down through stacked stores. */
+  getKeyed(key: Uint8Array, keyString: string): Uint8Array | undefined {
+    const entry = this.writes.getEntryByString(keyString);
+    if (entry !== undefined) return entry.value ?? undefined;
+    const parent = this.parent;
+    return isKeyedReader(parent) ? parent.getKeyed(key, keyString) : parent.get(key);
+  }
+
+  /** `has` with `keyString = keyToString(key)` already made. */
+  hasKeyed(key: Uint8Array, keyString: string): boolean {
+    const entry = this.writes.getEntryByString(keyString);
     if (entry !== undefined) return entry.value !== null;
-    return this.parent.has(key);
+    const parent = this.parent;
+    return isKeyedReader(parent) ? parent.hasKeyed(key, keyString) : parent.has(key);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
     assertKey(key);
     assertValue(value);
-    const entry = this.writes.getEntry(key);
+    const s = keyToString(key);
+    const entry = this.writes.getEntryByString(s);
     if (entry !== undefined) entry.value = copyBytes(value);
-    else this.writes.set(copyBytes(key), copyBytes(value));
+    else this.writes.insertNew(s, copyBytes(key), copyBytes(value));
   }
 
   delete(key: Uint8Array): void {
     assertKey(key);
-    const entry = this.writes.getEntry(key);
+    const s = keyToString(key);
+    const entry = this.writes.getEntryByString(s);
     if (entry !== undefined) entry.value = null;
-    else this.writes.set(copyBytes(key), null);
+    else this.writes.insertNew(s, copyBytes(key), null);
   }
 
   iterator(start?: Uint8Array, end?: Uint8Array, reverse = false): IterableIterator<KVPair> {
@@ -97,11 +124,16 @@ export function* mergeIterators(
 }
 
 /** A branch of `parent`; see `BranchStore`. */
-export class CacheStore implements BranchStore {
+export class CacheStore implements BranchStore, KeyedReader {
   private readonly buffer: WriteBuffer;
 
   constructor(private readonly parent: KVStore) {
     this.buffer = new WriteBuffer(parent);
+  }
+
+  /** The buffered writes (read by a child branch's lookups, which walk down the stack directly). */
+  get writeBuffer(): WriteBuffer {
+    return this.buffer;
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
@@ -110,6 +142,14 @@ export class CacheStore implements BranchStore {
 
   has(key: Uint8Array): boolean {
     return this.buffer.has(key);
+  }
+
+  getKeyed(key: Uint8Array, keyString: string): Uint8Array | undefined {
+    return this.buffer.getKeyed(key, keyString);
+  }
+
+  hasKeyed(key: Uint8Array, keyString: string): boolean {
+    return this.buffer.hasKeyed(key, keyString);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
@@ -135,9 +175,21 @@ export class CacheStore implements BranchStore {
 
   write(): void {
     const writes = this.buffer.writes;
-    for (const { key, value } of writes.entries()) {
-      if (value === null) this.parent.delete(key);
-      else this.parent.set(key, value);
+    const parent = this.parent;
+    if (parent instanceof CacheStore) {
+      // Branch into branch: hand the entries over as they are (keys checked and values copied when
+      // they were written here, and this buffer is cleared below, so nothing else holds them).
+      const target = parent.buffer.writes;
+      for (const { key, keyString, value } of writes.entries()) {
+        const entry = target.getEntryByString(keyString);
+        if (entry !== undefined) entry.value = value;
+        else target.insertNew(keyString, key, value);
+      }
+    } else {
+      for (const { key, value } of writes.entries()) {
+        if (value === null) parent.delete(key);
+        else parent.set(key, value);
+      }
     }
     writes.clear();
   }

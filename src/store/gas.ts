@@ -133,12 +133,17 @@ class GasBranchStore extends GasKVStore implements BranchStore {
   }
 }
 
+/** Configs already checked (a context wraps its stores once per branch; the check need not repeat). */
+const checkedConfigs = new WeakSet<KvGasConfig>();
+
 function assertConfig(config: KvGasConfig): void {
+  if (checkedConfigs.has(config)) return;
   for (const [name, value] of Object.entries(config)) {
     if (!Number.isSafeInteger(value) || (value as number) < 0) {
       throw new StoreError("STORE_INVALID_ARGUMENT", `gas config ${name} must be a non-negative safe integer`);
     }
   }
+  if (Object.isFrozen(config)) checkedConfigs.add(config);
 }
 
 /** `store` with every access charged to `meter` at the prices of `config` (default: Secret's). */

@@ -21,12 +21,31 @@ export function assertBound(bound: unknown, what: string): asserts bound is Uint
 }
 
 /**
+ * Node's (undocumented) native latin1 decoder behind `Buffer#toString("latin1")`; it reads any
+ * Uint8Array, which saves making a Buffer object per key (keys are made for every store access). Used
+ * only if present and right on a sample; otherwise `keyToString` takes the documented path.
+ */
+const latin1Slice = ((): ((this: Uint8Array, start: number, end: number) => string) | undefined => {
+  const candidate = (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice;
+  if (typeof candidate !== "function") return undefined;
+  const slice = candidate as (this: Uint8Array, start: number, end: number) => string;
+  try {
+    const sample = Uint8Array.of(0, 0x41, 0x7f, 0x80, 0xe9, 0xff).subarray(1);
+    return slice.call(sample, 0, sample.length) === "A\u007f\u0080\u00e9\u00ff" ? slice : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
  * The key as a latin1 string, one character per byte. JavaScript compares strings by UTF-16 code unit,
  * so these strings sort exactly like the bytes (unsigned, shorter first on a common prefix), and they
  * serve as Map keys.
  */
 export function keyToString(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
+  return latin1Slice !== undefined
+    ? latin1Slice.call(key, 0, key.length)
+    : Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
 }
 
 /** A copy of `bytes` as a plain Uint8Array (not a Buffer, not a view into a shared pool). */

@@ -8,6 +8,8 @@ import { keyToString } from "./keys.ts";
 
 export interface SortedEntry<V> {
   readonly key: Uint8Array;
+  /** `keyToString(key)`, kept so a branch's write can pass it on without recomputing it. */
+  readonly keyString: string;
   value: V;
 }
 
@@ -31,6 +33,18 @@ export class SortedMap<V> {
     return this.map.get(keyToString(key));
   }
 
+  /** `getEntry` by the key's string form (`keyToString(key)`), for callers that already made it. */
+  getEntryByString(s: string): SortedEntry<V> | undefined {
+    return this.map.get(s);
+  }
+
+  /** Adds a key known to be absent, given with its string form `s` (`keyToString(key)`). */
+  insertNew(s: string, key: Uint8Array, value: V): void {
+    this.map.set(s, { key, keyString: s, value });
+    this.insertKey(s);
+    this.modCount++;
+  }
+
   /** Sets `key` (stored as given: callers copy when they must). */
   set(key: Uint8Array, value: V): void {
     const s = keyToString(key);
@@ -39,7 +53,7 @@ export class SortedMap<V> {
       entry.value = value;
       return;
     }
-    this.map.set(s, { key, value });
+    this.map.set(s, { key, keyString: s, value });
     this.insertKey(s);
     this.modCount++;
   }

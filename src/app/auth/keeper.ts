@@ -14,7 +14,7 @@ import {
 } from "../../codec/auth.ts";
 import { type Any, decodeAny, encodeAny } from "../../codec/tx.ts";
 import { sha256 } from "../../crypto/index.ts";
-import { decodeAddress, encodeAddress } from "../../primitives/bech32.ts";
+import { decodeAccountAddress as decodeAddress, encodeAccountAddress as encodeAddress } from "./addressCache.ts";
 import { be64, readBe64, utf8Encode } from "../../primitives/bytes.ts";
 import { prefixEnd } from "../../store/index.ts";
 import type { Context } from "../context.ts";
@@ -76,6 +76,9 @@ export function accountFromAny(any: Any, address?: Uint8Array): Account {
   throw new InvariantError(`stored account of unknown type ${any.typeUrl}`);
 }
 
+/** Decoded params by the stored bytes they came from (store values are shared and never mutated). */
+const decodedParams = new WeakMap<Uint8Array, AuthParams>();
+
 export class AuthKeeper {
   /** Module name → address, for the module accounts of this chain. */
   readonly moduleAddresses: ReadonlyMap<string, Uint8Array>;
@@ -86,7 +89,14 @@ export class AuthKeeper {
 
   getParams(ctx: Context): AuthParams {
     const bytes = ctx.kv(AUTH_STORE).get(PARAMS_KEY);
-    return bytes === undefined ? DEFAULT_AUTH_PARAMS : decodeAuthParams(bytes);
+    if (bytes === undefined) return DEFAULT_AUTH_PARAMS;
+    // Every tx reads the params; the store hands out the same (never mutated) array until they change.
+    let params = decodedParams.get(bytes);
+    if (params === undefined) {
+      params = Object.freeze(decodeAuthParams(bytes));
+      decodedParams.set(bytes, params);
+    }
+    return params;
   }
 
   setParams(ctx: Context, params: AuthParams): void {

@@ -7,7 +7,7 @@
 import { decodeMetadata, encodeBankParams, encodeMetadata } from "../../codec/bank.ts";
 import { decodeFields, field } from "../../codec/protobuf.ts";
 import { parseUint } from "../../primitives/amount.ts";
-import { encodeAddress } from "../../primitives/bech32.ts";
+import { encodeAccountAddress as encodeAddress } from "../auth/addressCache.ts";
 import { utf8Decode, utf8Encode } from "../../primitives/bytes.ts";
 import { toHex } from "../../primitives/hex.ts";
 import { prefixEnd } from "../../store/index.ts";

@@ -15,7 +15,19 @@ export const PARAMS_KEY = Uint8Array.of(0x05);
 
 export const balancesPrefix = (address: Uint8Array): Uint8Array =>
   concatBytes(BALANCES_PREFIX, Uint8Array.of(address.length), address);
-export const balanceKey = (address: Uint8Array, denom: string): Uint8Array =>
-  concatBytes(balancesPrefix(address), utf8Encode(denom));
+export const balanceKey = (address: Uint8Array, denom: string): Uint8Array => {
+  // The hot key of every send: built in one buffer (denoms are ASCII; others take the general path).
+  const n = address.length;
+  const out = new Uint8Array(2 + n + denom.length);
+  out[0] = 0x02;
+  out[1] = n;
+  out.set(address, 2);
+  for (let i = 0; i < denom.length; i++) {
+    const c = denom.charCodeAt(i);
+    if (c >= 0x80) return concatBytes(balancesPrefix(address), utf8Encode(denom));
+    out[2 + n + i] = c;
+  }
+  return out;
+};
 export const supplyKey = (denom: string): Uint8Array => concatBytes(SUPPLY_PREFIX, utf8Encode(denom));
 export const metadataKey = (denom: string): Uint8Array => concatBytes(METADATA_PREFIX, utf8Encode(denom));

@@ -14,7 +14,7 @@ import {
   decodeMsgSend,
 } from "../../codec/bank.ts";
 import type { ProtoCoin } from "../../codec/tx.ts";
-import { parseAccountAddress } from "../../primitives/bech32.ts";
+import { parseAccountAddressCached as parseAccountAddress } from "../auth/addressCache.ts";
 import { addCoins, coinsEqual, coinsFromProto, coinsString, isValidCoinSet, type Coin } from "../coins.ts";
 import type { Context } from "../context.ts";
 import { SdkErrors } from "../errors.ts";

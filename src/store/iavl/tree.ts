@@ -13,9 +13,10 @@
  * recorded together (one record of node keys), which is all pruning needs.
  */
 import { compareBytes } from "../../primitives/bytes.ts";
-import { createBranch, WriteBuffer } from "../branch.ts";
+import { createBranch, type KeyedReader, WriteBuffer } from "../branch.ts";
 import type { DatabaseWriter } from "../database.ts";
-import type { BranchStore, KVPair, KVStore } from "../types.ts";
+import { keyToString } from "../keys.ts";
+import type { BranchStore, KVPair, KVStore, ReadonlyKVStore } from "../types.ts";
 import { EMPTY_ROOT_HASH, encodeNode, encodeNodeKey, hashDirty, Node, NODE_KEY_LENGTH } from "./node.ts";
 import type { NodeDb } from "./nodeDb.ts";
 import { TreeSnapshot } from "./snapshot.ts";
@@ -220,9 +221,57 @@ class Builder {
  */
 export type ApplyOrder = "key" | "write";
 
+/** Point reads remembered per tree; beyond this many keys the memo starts over. */
+const MAX_REMEMBERED_READS = 65_536;
+
+/**
+ * Point reads of the committed snapshot, remembered: a key read again (a sender's balance and account
+ * in the next block) skips the walk down the tree. The snapshot is immutable, so a remembered answer
+ * stays right for it; `next` carries the memo to the following version, forgetting the keys written.
+ */
+class SnapshotReader implements ReadonlyKVStore, KeyedReader {
+  constructor(
+    readonly snapshot: TreeSnapshot,
+    /** keyToString(key) → value, or null for a key known to be absent. */
+    private readonly values: Map<string, Uint8Array | null> = new Map(),
+  ) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.getKeyed(key, keyToString(key));
+  }
+
+  getKeyed(key: Uint8Array, id: string): Uint8Array | undefined {
+    const known = this.values.get(id);
+    if (known !== undefined) return known ?? undefined;
+    const value = this.snapshot.get(key);
+    if (this.values.size >= MAX_REMEMBERED_READS) this.values.clear();
+    this.values.set(id, value ?? null);
+    return value;
+  }
+
+  has(key: Uint8Array): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  hasKeyed(key: Uint8Array, id: string): boolean {
+    return this.getKeyed(key, id) !== undefined;
+  }
+
+  iterator(start?: Uint8Array, end?: Uint8Array, reverse = false): IterableIterator<KVPair> {
+    return this.snapshot.iterator(start, end, reverse);
+  }
+
+  /** The reader of `snapshot`, the version made from this one by writing (or deleting) `written`. */
+  next(snapshot: TreeSnapshot, written: Iterable<{ readonly keyString: string }>): SnapshotReader {
+    for (const { keyString } of written) this.values.delete(keyString);
+    return new SnapshotReader(snapshot, this.values);
+  }
+}
+
 /** A tree's working state: a KVStore whose writes become the next version at commit. */
-export class MutableTree implements KVStore {
+export class MutableTree implements KVStore, KeyedReader {
   private buffer: WriteBuffer;
+  private reader: SnapshotReader;
   private built: BuiltVersion | undefined;
   /** Every write since the last commit, in order (only with applyOrder "write"). */
   private journal: Array<{ readonly key: Uint8Array; readonly value: Uint8Array | null }> | undefined;
@@ -232,7 +281,8 @@ export class MutableTree implements KVStore {
     private committed: TreeSnapshot,
     readonly applyOrder: ApplyOrder = "key",
   ) {
-    this.buffer = new WriteBuffer(committed);
+    this.reader = new SnapshotReader(committed);
+    this.buffer = new WriteBuffer(this.reader);
     this.journal = applyOrder === "write" ? [] : undefined;
   }
 
@@ -258,6 +308,14 @@ export class MutableTree implements KVStore {
     return this.buffer.has(key);
   }
 
+  getKeyed(key: Uint8Array, keyString: string): Uint8Array | undefined {
+    return this.buffer.getKeyed(key, keyString);
+  }
+
+  hasKeyed(key: Uint8Array, keyString: string): boolean {
+    return this.buffer.hasKeyed(key, keyString);
+  }
+
   set(key: Uint8Array, value: Uint8Array): void {
     this.buffer.set(key, value);
     this.journal?.push({ key: this.buffer.writes.getEntry(key)!.key, value: this.buffer.get(key)! });
@@ -280,7 +338,7 @@ export class MutableTree implements KVStore {
 
   /** Forgets every write since the last commit. */
   discardPending(): void {
-    this.buffer = new WriteBuffer(this.committed);
+    this.buffer = new WriteBuffer(this.reader);
     if (this.journal !== undefined) this.journal = [];
     this.built = undefined;
   }
@@ -360,7 +418,8 @@ export class MutableTree implements KVStore {
       this.nodes.remember(node);
     }
     this.committed = new TreeSnapshot(this.nodes, saved.built.root, saved.built.version);
-    this.buffer = new WriteBuffer(this.committed);
+    this.reader = this.reader.next(this.committed, this.buffer.writes.entries());
+    this.buffer = new WriteBuffer(this.reader);
     if (this.journal !== undefined) this.journal = [];
     this.built = undefined;
   }

@@ -1,0 +1,61 @@
+/**
+ * Memoized bech32 for account addresses. A block touches the same few addresses (senders, recipients,
+ * the fee collector) many times: every send encodes both ends for its events and decodes them from the
+ * message and from the stored account. These functions return exactly what `encodeAddress`,
+ * `decodeAddress` and `parseAccountAddress` (default `secret` prefix) return, and throw exactly what
+ * they throw (failures are never cached). The caches are bounded and simply cleared when full, so
+ * memory stays small whatever the traffic; being pure functions of their input, they cannot change a
+ * result.
+ */
+import { decodeAddress, encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
+
+const MAX_ENTRIES = 8192;
+
+const encoded = new Map<string, string>();
+const decoded = new Map<string, Uint8Array>();
+const parsed = new Map<string, Uint8Array>();
+
+/** The bytes as a string, one character per byte (a Map key). */
+function bytesKey(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_ENTRIES) map.clear();
+  map.set(key, value);
+}
+
+/** `encodeAddress(canonical)` with the `secret` prefix. */
+export function encodeAccountAddress(canonical: Uint8Array): string {
+  const key = bytesKey(canonical);
+  let text = encoded.get(key);
+  if (text === undefined) {
+    text = encodeAddress(canonical);
+    remember(encoded, key, text);
+  }
+  return text;
+}
+
+/** `decodeAddress(text)` with the `secret` prefix; a fresh copy of the bytes on every call. */
+export function decodeAccountAddress(text: string): Uint8Array {
+  let bytes = decoded.get(text);
+  if (bytes === undefined) {
+    bytes = decodeAddress(text);
+    remember(decoded, text, new Uint8Array(bytes));
+    return bytes;
+  }
+  return new Uint8Array(bytes);
+}
+
+/** `parseAccountAddress(text)` with the `secret` prefix; a fresh copy of the bytes on every call. */
+export function parseAccountAddressCached(text: string): Uint8Array {
+  let bytes = parsed.get(text);
+  if (bytes === undefined) {
+    bytes = parseAccountAddress(text);
+    remember(parsed, text, new Uint8Array(bytes));
+    return bytes;
+  }
+  return new Uint8Array(bytes);
+}
