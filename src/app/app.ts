@@ -10,7 +10,8 @@
  * runs everything on a throwaway branch of that state with an infinite gas meter and no signature check.
  */
 import { decodeSimulateRequest, encodeSimulateResponse, encodeTxMsgData } from "../codec/abci.ts";
-import type { Any } from "../codec/tx.ts";
+import { type Any, decodeAuthInfo, decodeTxRaw, encodeSignDoc, SignMode } from "../codec/tx.ts";
+import type { IdleWork } from "../enclave-api/index.ts";
 import { Dec } from "../primitives/amount.ts";
 import { encodeAddress } from "../primitives/bech32.ts";
 import type { BranchMultiStore, CommitMultiStore, MultiStore, ProofOp } from "../store/index.ts";
@@ -25,6 +26,7 @@ import { bankMsgServices } from "./bank/msgServer.ts";
 import { bankQueryHandlers } from "./bank/queryServer.ts";
 import { BANK_STORE } from "./bank/keys.ts";
 import { LastTxMarkerError } from "./compute/errors.ts";
+import { createParamSubspaces } from "./gov/paramSubspaces.ts";
 import { ComputeKeeper } from "./compute/keeper.ts";
 import {
   computeGenesisFromJson,
@@ -56,6 +58,7 @@ import { asObject } from "./json.ts";
 import type { QueryHandler } from "./query.ts";
 import { ReadonlyMultiStore } from "./readonlyStore.ts";
 import { SignatureCache } from "./sigCache.ts";
+import { decodeAccountPubKey, verifySignature } from "./sigVerify.ts";
 import { decodeTx } from "./txDecode.ts";
 import type { MsgService } from "./types.ts";
 import { createValidatorMsgsFromGenesis } from "./genutil.ts";
@@ -64,6 +67,16 @@ import { POS_STORE_NAMES, PosModules } from "./modules/pos.ts";
 import type { UpgradeHandler } from "./gov/upgrade.ts";
 import type { EvidenceLimits } from "./slashing/keeper.ts";
 import type { ValidatorUpdate } from "./staking/types.ts";
+
+/** How many signatures of CheckTx-admitted txs the block pre-pass remembers (node memory). */
+const CHECKED_SIGNATURES_KEPT = 100_000;
+
+/** A signature as a compact map key (one UTF-16 unit per byte). */
+function signatureId(signature: Uint8Array): string {
+  let id = "";
+  for (let i = 0; i < signature.length; i++) id += String.fromCharCode(signature[i]!);
+  return id;
+}
 
 /** The module stores this app writes; the multistore must be opened with at least these. */
 export const APP_STORE_NAMES: readonly string[] = [
@@ -235,6 +248,7 @@ export class SecretApp {
   private readonly queries = new Map<string, QueryHandler>();
   private readonly store: CommitMultiStore;
   private readonly ante: AnteOptions;
+  private readonly enclave: EnclaveForCompute | undefined;
   private chainId: string | undefined;
   /** Header of the last committed block (CheckTx runs at its height). */
   private lastHeader: BlockHeader;
@@ -253,6 +267,7 @@ export class SecretApp {
       blocked.map((m) => this.auth.moduleAddress(m)),
     );
     this.registration = new RegistrationKeeper(options.registrationEnclave);
+    this.enclave = options.enclave;
     this.compute = new ComputeKeeper(
       this.auth,
       this.bank,
@@ -278,6 +293,7 @@ export class SecretApp {
       auth: this.auth,
       bank: this.bank,
       registration: this.registration,
+      extraSubspaces: createParamSubspaces({ compute: this.compute }),
       ...(options.upgradeHandlers === undefined ? {} : { upgradeHandlers: options.upgradeHandlers }),
       ...(options.evidence === undefined ? {} : { evidence: options.evidence }),
     });
@@ -414,10 +430,24 @@ export class SecretApp {
     });
     this.deliver = { header, state };
     this.compute.blockRandom = req.random;
-    const txResults = req.txs.map((tx, index) => {
-      const { msgResponses: _unused, ...result } = this.runTx("deliver", tx, state, header, index);
-      return result;
-    });
+    // While the enclave runs tx i, the host verifies the signatures of txs i+1… into the signature cache.
+    let running = 0;
+    const prepass = this.signaturePrepass(
+      req.txs,
+      () => running,
+      new Context(header, "deliver", state, new InfiniteGasMeter()),
+    );
+    if (prepass !== undefined) this.enclave?.setIdleWork?.(prepass);
+    let txResults;
+    try {
+      txResults = req.txs.map((tx, index) => {
+        running = index;
+        const { msgResponses: _unused, ...result } = this.runTx("deliver", tx, state, header, index);
+        return result;
+      });
+    } finally {
+      if (prepass !== undefined) this.enclave?.setIdleWork?.(undefined);
+    }
     const end = new Context(header, "deliver", state, new InfiniteGasMeter());
     const validatorUpdates = this.pos.endBlock(end);
     const events = [
@@ -506,6 +536,59 @@ export class SecretApp {
     return new Context(header, "check", store, new InfiniteGasMeter());
   }
 
+  /** Signatures of txs CheckTx admitted (their verifications are in the cache): the pre-pass skips them. */
+  private readonly checkedSignatures = new Set<string>();
+
+  private rememberChecked(signatures: readonly Uint8Array[]): void {
+    const first = signatures[0];
+    if (first === undefined) return;
+    if (this.checkedSignatures.size >= CHECKED_SIGNATURES_KEPT) this.checkedSignatures.clear();
+    this.checkedSignatures.add(signatureId(first));
+  }
+
+  /**
+   * Idle work for a block's execution (see `IdleWork`): each piece takes the next tx after the one
+   * running, and verifies its SIGN_MODE_DIRECT signatures of single secp256k1 keys with the account
+   * numbers and keys `read` sees, adding the valid ones to the signature cache. A cache entry is a
+   * correct verification whatever the guess was, so this cannot change a result: a tx whose signer,
+   * account number or key differs by the time it runs just misses the cache. Nothing is written.
+   * Undefined when there is nothing to gain (no cache, fewer than two txs).
+   */
+  private signaturePrepass(txs: readonly Uint8Array[], running: () => number, read: Context): IdleWork | undefined {
+    const cache = this.ante.signatureCache;
+    if (cache === undefined || txs.length < 2) return undefined;
+    const chainId = read.chainId;
+    let next = 0;
+    return () => {
+      next = Math.max(next, running() + 1);
+      if (next >= txs.length) return false;
+      const txBytes = txs[next++]!;
+      const raw = decodeTxRaw(txBytes);
+      const first = raw.signatures[0];
+      if (first !== undefined && this.checkedSignatures.has(signatureId(first))) return next < txs.length;
+      const signerInfos = decodeAuthInfo(raw.authInfoBytes).signerInfos;
+      for (let i = 0; i < signerInfos.length; i++) {
+        const info = signerInfos[i]!;
+        const signature = raw.signatures[i];
+        if (info.publicKey === undefined || signature === undefined) continue;
+        if (info.modeInfo?.kind !== "single" || info.modeInfo.mode !== SignMode.DIRECT) continue;
+        const txKey = decodeAccountPubKey(info.publicKey);
+        if (txKey.kind !== "secp256k1") continue;
+        const account = this.auth.getAccount(read, txKey.address);
+        if (account === undefined) continue;
+        const key = account.pubKey === undefined ? txKey : decodeAccountPubKey(account.pubKey);
+        const signBytes = encodeSignDoc({
+          bodyBytes: raw.bodyBytes,
+          authInfoBytes: raw.authInfoBytes,
+          chainId,
+          accountNumber: account.accountNumber,
+        });
+        verifySignature(key, { kind: "single", mode: SignMode.DIRECT, signature }, () => signBytes, cache);
+      }
+      return next < txs.length;
+    };
+  }
+
   private runTx(
     mode: ExecMode,
     txBytes: Uint8Array,
@@ -535,6 +618,7 @@ export class SecretApp {
     anteState.write();
     const anteEvents = anteCtx.events.events;
     if (mode === "check") {
+      this.rememberChecked(tx.raw.signatures);
       return {
         code: 0,
         codespace: "",

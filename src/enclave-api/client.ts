@@ -9,6 +9,14 @@ import type { EcallName, EcallRequest, EcallResponse, OcallName, OcallRequest, O
 export type OcallHandlers = { readonly [K in OcallName]?: (request: OcallRequest<K>) => OcallResponse<K> };
 
 /**
+ * Host work to do while an ecall runs in the enclave: each call does one small piece (well under a
+ * millisecond) and returns true while more remains. It runs on the host thread while the enclave owns
+ * the channel, never inside an ocall handler, and must not change anything a result depends on (it
+ * may fill caches whose entries are correct however they were obtained). Its errors are ignored.
+ */
+export type IdleWork = () => boolean;
+
+/**
  * The host's handle on an enclave. Calls are synchronous: the app's block execution is synchronous,
  * and a contract's storage access is an ocall serviced on the caller's stack. One call at a time;
  * a call made from inside an ocall handler fails with ENCLAVE_API_REENTRANT.
@@ -20,6 +28,11 @@ export interface EnclaveClient {
    * `EnclaveApiError` for transport failures (ENCLAVE_API_DEAD, ENCLAVE_API_TIMEOUT, …).
    */
   call<K extends EcallName>(name: K, request: EcallRequest<K>, ocalls?: OcallHandlers): EcallResponse<K>;
+  /**
+   * Sets (or clears, with undefined) the host's idle work, run while the enclave computes an ecall's
+   * first answer. Optional: a transport without a wait to fill leaves it out.
+   */
+  setIdleWork?(work: IdleWork | undefined): void;
   /** True once the enclave is gone (crashed, killed or closed); every later call fails. */
   readonly dead: boolean;
   /** Terminates the enclave now and waits (synchronously) until it is gone. Safe inside an ocall handler. */

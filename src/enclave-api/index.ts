@@ -1,5 +1,5 @@
 /** The host's view of the enclave: the protocol, the client interface and the worker transport. */
-export type { EnclaveClient, OcallHandlers } from "./client.ts";
+export type { EnclaveClient, IdleWork, OcallHandlers } from "./client.ts";
 export { EnclaveApiError, EnclaveCallError } from "./errors.ts";
 export type { EnclaveApiErrorCode, EnclaveLifecycleErrorCode, SealErrorCode } from "./errors.ts";
 export {

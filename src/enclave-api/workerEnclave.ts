@@ -23,7 +23,7 @@ import {
   ExitReason,
   SpinStats,
 } from "./channel.ts";
-import type { EnclaveClient, OcallHandlers } from "./client.ts";
+import type { EnclaveClient, IdleWork, OcallHandlers } from "./client.ts";
 import { EnclaveApiError, EnclaveCallError } from "./errors.ts";
 import {
   decodeErrorPayload,
@@ -182,6 +182,7 @@ export class WorkerEnclave implements EnclaveClient {
    */
   readonly #firstWaitSpin = new Map<number, SpinStats>();
   readonly #afterOcallSpin = new SpinStats();
+  #idleWork: IdleWork | undefined;
   #busy = false;
   #closed = false;
   #lastExit: EnclaveExitInfo | undefined;
@@ -216,6 +217,15 @@ export class WorkerEnclave implements EnclaveClient {
     return this.#lastExit;
   }
 
+  /**
+   * Sets the host's idle work (see `IdleWork`): after sending an ecall, the host runs pieces of it
+   * until the enclave's first answer (an ocall or the result) is there or the work is done, then waits
+   * as usual. Never while an ocall is being served.
+   */
+  setIdleWork(work: IdleWork | undefined): void {
+    this.#idleWork = work;
+  }
+
   call<K extends EcallName>(name: K, request: EcallRequest<K>, ocalls: OcallHandlers = {}): EcallResponse<K> {
     if (this.#closed) throw new EnclaveApiError("ENCLAVE_API_CLOSED", "the enclave client is closed");
     if (this.#busy) throw new EnclaveApiError("ENCLAVE_API_REENTRANT", `ecall ${name} made during another ecall`);
@@ -236,6 +246,7 @@ export class WorkerEnclave implements EnclaveClient {
     let postedError: { error: unknown } | undefined;
     try {
       this.#channel.send(frame, deadline);
+      this.#runIdleWork();
       let spin = this.#firstWaitSpin.get(def.id);
       if (spin === undefined) this.#firstWaitSpin.set(def.id, (spin = new SpinStats()));
       for (;;) {
@@ -297,6 +308,21 @@ export class WorkerEnclave implements EnclaveClient {
       throw e;
     } finally {
       this.#busy = false;
+    }
+  }
+
+  /** Runs pieces of the idle work while the enclave owns the channel; a piece that throws ends it for this wait. */
+  #runIdleWork(): void {
+    const work = this.#idleWork;
+    if (work === undefined) return;
+    while (!this.#channel.isMyTurn() && !this.#channel.isDead()) {
+      let more: boolean;
+      try {
+        more = work();
+      } catch {
+        more = false;
+      }
+      if (!more) return;
     }
   }
 

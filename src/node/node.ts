@@ -70,7 +70,7 @@ import { BlockIdFlag, type FinalizeBlockRequest, type Misbehavior, type VoteInfo
 import { recoverDriver, type ConsensusDriver, type DriverIo, type WalSink } from "../consensus/driver/driver.ts";
 import { openFileWal, type FileWal } from "../consensus/driver/fileWal.ts";
 import { sha256 } from "../crypto/index.ts";
-import type { EnclaveClient, WorkerEnclave } from "../enclave-api/index.ts";
+import type { EnclaveClient, IdleWork, WorkerEnclave } from "../enclave-api/index.ts";
 import { Mempool, type CheckOutcome } from "../mempool/index.ts";
 import { Dec } from "../primitives/amount.ts";
 import { bytesEqual } from "../primitives/bytes.ts";
@@ -333,6 +333,7 @@ export class Node {
       blockStore = new BlockStore(openDatabase(paths.blockDb));
       const lazyClient = {
         call: ((name, request, ocalls) => need().call(name, request, ocalls)) as EnclaveClient["call"],
+        setIdleWork: (work: IdleWork | undefined) => lazy.current?.setIdleWork(work),
       };
       app = new SecretApp({
         store,
@@ -488,10 +489,38 @@ export class Node {
     if (height > this.blockStore.height + 2) {
       throw new NodeError("NODE_HALTED", `no validator set known for height ${height}`);
     }
+    const cached = this.derivedValidators.get(height);
+    if (cached !== undefined) return cached;
     const prev = this.validatorsAt(height - 1);
-    const changes = height - 2 >= initial ? (this.blockStore.results(height - 2)?.validatorUpdates ?? []) : [];
-    return nextHeightValidatorSet(applyValidatorUpdates(prev, changes));
+    const results =
+      height - 2 < initial
+        ? undefined
+        : (this.recentValidatorUpdates.get(height - 2) ?? this.blockStore.results(height - 2)?.validatorUpdates);
+    const set = nextHeightValidatorSet(applyValidatorUpdates(prev, results ?? []));
+    // Reading block results decodes every tx result: keep the sets of the next heights (they are asked
+    // for by block building, validation and the RPC many times per height). Only once the results they
+    // depend on are stored, so a later save cannot make a kept set stale.
+    const prevFinal =
+      height - 1 <= initial ||
+      this.derivedValidators.has(height - 1) ||
+      this.blockStore.validators(height - 1) !== undefined;
+    if (prevFinal && (height - 2 < initial || results !== undefined)) {
+      for (const h of this.derivedValidators.keys()) if (h <= this.blockStore.height) this.derivedValidators.delete(h);
+      this.derivedValidators.set(height, set);
+    }
+    return set;
   }
+
+  /** The end-block validator updates of the last executed block (saves decoding its stored results). */
+  private readonly recentValidatorUpdates = new Map<number, BlockResultsRecord["validatorUpdates"]>();
+
+  private rememberValidatorUpdates(height: number, updates: BlockResultsRecord["validatorUpdates"]): void {
+    this.recentValidatorUpdates.clear();
+    this.recentValidatorUpdates.set(height, updates);
+  }
+
+  /** Validator sets of heights not stored yet, derived by `validatorsAt`. */
+  private readonly derivedValidators = new Map<number, ValidatorSet>();
 
   /**
    * The app's `FinalizeBlock` request for a decided block: its txs, the last commit's votes (with the
@@ -931,6 +960,7 @@ export class Node {
       txs: block.txs,
       results: stored,
     });
+    this.rememberValidatorUpdates(height, fin.validatorUpdates);
     this.faultPoint?.("blockSaved", height);
     const { appHash } = this.app.commit();
     this.blockStore.setLatestAppHash(height, appHash);
@@ -991,6 +1021,7 @@ export class Node {
       validatorUpdates: fin.validatorUpdates,
     };
     this.blockStore.saveResults(height, block.txs, stored);
+    this.rememberValidatorUpdates(height, fin.validatorUpdates);
     const { appHash } = this.app.commit();
     this.blockStore.setLatestAppHash(height, appHash);
     this.updateEvidence(block);

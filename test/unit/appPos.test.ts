@@ -22,6 +22,8 @@ import { moduleAddress } from "../../src/app/auth/keeper.ts";
 import {
   GOV_URLS,
   VoteOption,
+  encodeMsgExecLegacyContent,
+  encodeParameterChangeProposal,
   encodeMsgSoftwareUpgrade,
   encodeMsgSubmitProposal,
   encodeMsgVote,
@@ -255,6 +257,36 @@ describe("app: proof of stake wired into SecretApp", () => {
       "the end blocker reports the proposal",
     );
     assert.equal(stakingParams(c.app).max_entries, 3);
+  });
+
+  it("a legacy ParameterChangeProposal changes the compute module's params", () => {
+    const c = new Chain([gentx(val, consKey1, 10n * M)]);
+    c.block();
+    const change: Any = {
+      typeUrl: GOV_URLS.MsgExecLegacyContent,
+      value: encodeMsgExecLegacyContent({
+        content: {
+          typeUrl: GOV_URLS.ParameterChangeProposal,
+          value: encodeParameterChangeProposal({
+            title: "cheaper code",
+            description: "halve the compile cost",
+            changes: [
+              { subspace: "compute", key: "CompileCost", value: '"0.4"' },
+              { subspace: "compute", key: "MaxContractSize", value: '"1000000"' },
+            ],
+          }),
+        },
+        authority: GOV,
+      }),
+    };
+    const computeParams = (): Record<string, unknown> =>
+      (c.app.exportGenesis().compute as { params: Record<string, unknown> }).params;
+    assert.deepEqual(computeParams(), { compile_cost: "0.800000000000000000", max_contract_size: "2097152" });
+    const s = c.block([c.tx(val, 0n, [submit(val, [change], 10n ** 9n)])]);
+    assert.equal(s.txResults[0]!.code, 0, s.txResults[0]!.log);
+    assert.equal(c.block([c.tx(val, 0n, [vote(val, 1n)])]).txResults[0]!.code, 0);
+    c.block([], { seconds: 91n });
+    assert.deepEqual(computeParams(), { compile_cost: "0.400000000000000000", max_contract_size: "1000000" });
   });
 
   it("an upgrade plan without a handler stops finalizeBlock at its height with UpgradeHaltError", () => {

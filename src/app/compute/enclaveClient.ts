@@ -6,9 +6,13 @@
 import type { EnclaveClient } from "../../enclave-api/index.ts";
 import type { CodeCheck, EnclaveForCompute } from "./types.ts";
 
-export function computeEnclaveFromClient(client: Pick<EnclaveClient, "call">, checkCode: CodeCheck): EnclaveForCompute {
+export function computeEnclaveFromClient(
+  client: Pick<EnclaveClient, "call" | "setIdleWork">,
+  checkCode: CodeCheck,
+): EnclaveForCompute {
   return {
     call: (name, request, ocalls) => client.call(name, request, ocalls),
     checkCode,
+    setIdleWork: (work) => client.setIdleWork?.(work),
   };
 }

@@ -5,7 +5,7 @@
  * with the host's ocall handlers, plus the store-time check of a submitted code. Everything that comes
  * back is public or encrypted for the sender.
  */
-import type { EcallRequest, EcallResponse, OcallHandlers } from "../../enclave-api/index.ts";
+import type { EcallRequest, EcallResponse, IdleWork, OcallHandlers } from "../../enclave-api/index.ts";
 import type { AuthKeeper } from "../auth/keeper.ts";
 import type { BankKeeper } from "../bank/keeper.ts";
 
@@ -48,6 +48,11 @@ export interface EnclaveForCompute {
   /** Runs a contract ecall; the handlers serve its ocalls from the current store branch. */
   call<K extends ContractEcall>(name: K, request: EcallRequest<K>, ocalls: OcallHandlers): EcallResponse<K>;
   readonly checkCode: CodeCheck;
+  /**
+   * Host work to run while an ecall computes (see `IdleWork`); the app sets it during a block to
+   * pre-verify the signatures of the block's next txs. Optional: without it the work is not done.
+   */
+  setIdleWork?(work: IdleWork | undefined): void;
 }
 
 /** The keepers compute uses. */

@@ -3,12 +3,14 @@
  * names, values in amino JSON (numbers may be quoted: `"\"100\""`; durations as nanoseconds or
  * `"90s"`; decimals as `"\"0.05\""`). Setting validates the whole new params object as the module's
  * `MsgUpdateParams` would. The subspaces here cover auth, bank, staking, distribution, mint, slashing
- * and registration (`AttestationPolicy`, the attestation allow-list); compute's comes from its module.
+ * registration (`AttestationPolicy`, the attestation allow-list) and compute (`CompileCost`,
+ * `MaxContractSize`).
  */
 import { policyFromJson, policyToJson } from "../../attestation/index.ts";
 import { Dec } from "../../primitives/amount.ts";
 import type { AuthKeeper } from "../auth/keeper.ts";
 import type { BankKeeper } from "../bank/keeper.ts";
+import type { ComputeParams } from "../compute/params.ts";
 import type { Context } from "../context.ts";
 import { ErrorDef } from "../errors.ts";
 import type { DistributionKeeper } from "../distribution/keeper.ts";
@@ -119,9 +121,13 @@ export interface SubspaceKeepers {
   readonly mint?: MintKeeper;
   readonly slashing?: SlashingKeeper;
   readonly registration?: RegistrationKeeper;
+  readonly compute?: {
+    getParams(ctx: Context): ComputeParams;
+    setParams(ctx: Context, params: ComputeParams): void;
+  };
 }
 
-/** The subspaces of the keepers given (the app adds compute's). */
+/** The subspaces of the keepers given. */
 export function createParamSubspaces(k: SubspaceKeepers): ParamSubspace[] {
   const out: ParamSubspace[] = [];
   if (k.auth !== undefined) {
@@ -303,6 +309,29 @@ export function createParamSubspaces(k: SubspaceKeepers): ParamSubspace[] {
           SlashFractionDowntime: {
             read: (v, key) => ({ slashFractionDowntime: asDec(v, key) }),
             show: (p) => quoted(p.slashFractionDowntime),
+          },
+        },
+      ),
+    );
+  }
+  if (k.compute !== undefined) {
+    const c = k.compute;
+    out.push(
+      subspace(
+        "compute",
+        (ctx) => c.getParams(ctx),
+        (ctx, p) => c.setParams(ctx, p),
+        (p) =>
+          p.compileCost.isNegative()
+            ? `compile cost must not be negative: ${p.compileCost.toString()}`
+            : p.maxContractSize === 0n
+              ? "max contract size must be positive"
+              : undefined,
+        {
+          CompileCost: { read: (v, key) => ({ compileCost: asDec(v, key) }), show: (p) => quoted(p.compileCost) },
+          MaxContractSize: {
+            read: (v, key) => ({ maxContractSize: asUint(v, key) }),
+            show: (p) => quoted(p.maxContractSize),
           },
         },
       ),
