@@ -10,12 +10,12 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { TxResponse } from "../helpers/secretjsClient.ts";
 import { MNEMONICS, Wallet } from "../helpers/secretjsTx.ts";
+import { freePort } from "../helpers/net.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const require = createRequire(import.meta.url);
@@ -37,17 +37,6 @@ interface PosClient {
   };
 }
 const secretjs = require("secretjs") as { SecretNetworkClient: new (options: object) => PosClient };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 function ok(tx: TxResponse): TxResponse {
   assert.equal(tx.code, 0, `tx failed: ${tx.rawLog}`);

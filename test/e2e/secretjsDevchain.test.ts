@@ -6,39 +6,14 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type SecretjsClient as Client, type TxResponse, secretjsClient } from "../helpers/secretjsClient.ts";
 import { MNEMONICS, Wallet } from "../helpers/secretjsTx.ts";
+import { freePort, waitForLcd } from "../helpers/net.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-async function waitForLcd(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (child.exitCode !== null) throw new Error(`scrt dev exited with ${child.exitCode}:\n${logs()}`);
-    try {
-      const res = await fetch(`${url}/cosmos/base/tendermint/v1beta1/blocks/latest`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the dev chain did not answer on ${url}:\n${logs()}`);
-}
 
 function logValue(tx: TxResponse, type: string, key: string): string {
   const entry = tx.arrayLog?.find((e) => e.type === type && e.key === key);

@@ -1,4 +1,5 @@
 /** Network helpers for tests that start child processes on fixed loopback ports. */
+import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 
 /** A loopback port free at the time of asking (for child processes that take a fixed port). */
@@ -11,4 +12,19 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject()));
     });
   });
+}
+
+/** Waits until a dev chain's LCD at `url` serves the latest block; fails early if `child` exits. */
+export async function waitForLcd(url: string, child: ChildProcess, logs: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (child.exitCode !== null) throw new Error(`scrt dev exited with ${child.exitCode}:\n${logs()}`);
+    try {
+      const res = await fetch(`${url}/cosmos/base/tendermint/v1beta1/blocks/latest`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the dev chain did not answer on ${url}:\n${logs()}`);
 }

@@ -8,7 +8,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -17,6 +16,7 @@ import { createRequire } from "node:module";
 import { decodeMsgDataResponse, decodeMsgInstantiateContractResponse } from "../../src/codec/compute.ts";
 import { type SecretjsClient as Client, type TxResponse } from "../helpers/secretjsClient.ts";
 import { MNEMONICS, Wallet } from "../helpers/secretjsTx.ts";
+import { freePort, waitForLcd } from "../helpers/net.ts";
 
 const DIR = process.env.SCRT_UPSTREAM_WASM_DIR;
 if (DIR === undefined || !existsSync(DIR)) {
@@ -43,31 +43,6 @@ const secretjs = createRequire(import.meta.url)("secretjs") as {
   MsgExecuteContract: new (params: object) => object;
   EncryptionUtilsImpl: new (url: string, seed: Uint8Array, chainId: string) => Encryption;
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-async function waitForLcd(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (child.exitCode !== null) throw new Error(`scrt dev exited with ${child.exitCode}:\n${logs()}`);
-    try {
-      const res = await fetch(`${url}/cosmos/base/tendermint/v1beta1/blocks/latest`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the dev chain did not answer on ${url}:\n${logs()}`);
-}
 
 function ok(tx: TxResponse): TxResponse {
   assert.equal(tx.code, 0, `tx failed: ${tx.rawLog}`);
