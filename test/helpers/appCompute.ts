@@ -8,7 +8,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { APP_STORE_NAMES, SecretApp, computeEnclaveFromClient, type TxResult } from "../../src/app/index.ts";
-import type { CodeCheck } from "../../src/app/compute/types.ts";
 import { createPolicy, createSoftwareEvidence, encodePolicy } from "../../src/attestation/index.ts";
 import { COMPUTE_QUERY_PATHS, COMPUTE_URLS } from "../../src/codec/compute.ts";
 import {
@@ -35,8 +34,7 @@ import { decodeAddress } from "../../src/primitives/bech32.ts";
 import { concatBytes, utf8Decode } from "../../src/primitives/bytes.ts";
 import { toHex } from "../../src/primitives/hex.ts";
 import { createMemoryDatabase, openMultiStore, type Database } from "../../src/store/index.ts";
-import { createVm } from "../../src/vm/index.ts";
-import { STATIC_VALIDATION_PREFIX } from "../../src/vm/wasm/errors.ts";
+import { checkCode } from "../../src/node/compute.ts";
 import { MNEMONICS, Wallet, secp256k1Any, type SecretjsWallet } from "./secretjsTx.ts";
 
 const require = createRequire(import.meta.url);
@@ -61,19 +59,7 @@ export function secretjsEncryption(ioPk: Uint8Array, seed: Uint8Array): SjEncryp
 }
 
 /** The node's store-time check, as the node wires it: `src/vm`'s storeCheck with upstream's texts. */
-export const checkCode: CodeCheck = (submitted, maxContractSize) => {
-  const vm = createVm();
-  try {
-    const r = vm.storeCheck(submitted, { maxContractSize });
-    return { code: r.code, codeHash: r.codeHash };
-  } catch (e) {
-    if (e instanceof Error && e.name === "WasmError") {
-      const err = new Error(`${STATIC_VALIDATION_PREFIX}${e.message}`);
-      throw Object.assign(err, { code: (e as { code?: string }).code });
-    }
-    throw e;
-  }
-};
+export { checkCode };
 
 /** A dev authority and the network it bootstraps; `join` makes another enclave with the same seeds. */
 export class TestNetwork {
