@@ -26,9 +26,8 @@ import {
 } from "../codec/consensus.ts";
 import { CodecError } from "../codec/errors.ts";
 import { decodeFields, field, ProtoWriter } from "../codec/protobuf.ts";
-import { headerHash, merkleRoot } from "../consensus/index.ts";
+import { headerHash } from "../consensus/index.ts";
 import { sha256 } from "../crypto/index.ts";
-import type { TxResult } from "../app/index.ts";
 
 export interface Block {
   readonly header: Header;
@@ -216,20 +215,11 @@ export function emptyCommit(): Commit {
   return { height: 0n, round: 0, blockId: NIL_BLOCK_ID, signatures: [] };
 }
 
-/** `Txs.Hash()`: the Merkle root of the txs' SHA-256 hashes. */
-export function dataHash(txs: readonly Uint8Array[]): Uint8Array {
-  return merkleRoot(txs.map((tx) => sha256(tx)));
-}
-
-/** `ExecTxResult` deterministic fields {1 code, 2 data, 5 gas_wanted, 6 gas_used} (CometBFT `deterministicExecTxResult`). */
-export function encodeDeterministicResult(r: TxResult): Uint8Array {
-  return new ProtoWriter().uint(1, r.code).bytes(2, r.data).uint(5, r.gasWanted).uint(6, r.gasUsed).finish();
-}
-
-/** `LastResultsHash`: Merkle root of the previous block's deterministic tx results. */
-export function resultsHash(results: readonly TxResult[]): Uint8Array {
-  return merkleRoot(results.map(encodeDeterministicResult));
-}
+/**
+ * `Txs.Hash()` (the header's `data_hash`) and `LastResultsHash` (the Merkle root of the deterministic
+ * tx result fields): the consensus layer's definitions, which block validation checks against.
+ */
+export { txsHash as dataHash, txResultsHash as resultsHash } from "../consensus/index.ts";
 
 export interface ConsensusParams {
   readonly maxBlockBytes: number;
