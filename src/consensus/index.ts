@@ -6,6 +6,7 @@ export { merkleRoot } from "./merkle.ts";
 export * from "./privval.ts";
 export {
   createConsensusState,
+  decidedCommit,
   farRoundsOf,
   MAX_FAR_ROUNDS_PER_VALIDATOR,
   ownMessages,

@@ -26,6 +26,7 @@ import {
   voteSignBytes,
   ZERO_TIME,
   type BlockId,
+  type Commit,
   type CommitSig,
   type Proposal,
   type Vote,
@@ -595,6 +596,22 @@ function ruleDecide(d: Draft): boolean {
 }
 
 function decideEffect(s: ConsensusState, round: number, id: BlockId, block: Uint8Array): ConsensusEffect {
+  return { type: "decide", height: s.height, round, blockId: id, block, commit: commitOf(s, round, id) };
+}
+
+/**
+ * The commit of the decided height from every precommit held now. Precommits that arrive after the
+ * decision (during timeout_commit, before `startHeight`) still join the decided round's vote set, so
+ * this may carry more signatures than the `decide` effect's commit: the node saves it as the height's
+ * seen commit and the next block's LastCommit (CometBFT adds late precommits to its LastCommit the
+ * same way). Undefined before a decision.
+ */
+export function decidedCommit(s: ConsensusState): Commit | undefined {
+  if (s.decision === null || s.validators === null) return undefined;
+  return commitOf(s, s.decision.round, s.decision.blockId);
+}
+
+function commitOf(s: ConsensusState, round: number, id: BlockId): Commit {
   const set = s.validators!;
   const precommits = s.votes[String(round)]?.precommits;
   const signatures: CommitSig[] = set.validators.map((_, i) => {
@@ -615,14 +632,7 @@ function decideEffect(s: ConsensusState, round: number, id: BlockId, block: Uint
       signature: v.signature,
     };
   });
-  return {
-    type: "decide",
-    height: s.height,
-    round,
-    blockId: id,
-    block,
-    commit: { height: s.height, round, blockId: id, signatures },
-  };
+  return { height: s.height, round, blockId: id, signatures };
 }
 
 /** Line 55: f+1 of the voting power sent messages of a round above ours → StartRound(that round). */

@@ -23,7 +23,7 @@
  */
 import { readFileSync } from "node:fs";
 import { peerIdFromString } from "@libp2p/peer-id";
-import type { Proposal, Vote } from "../codec/consensus.ts";
+import { SignedMsgType, type Proposal, type Vote } from "../codec/consensus.ts";
 import { decodeConsensusMessage, encodeConsensusMessage, type ConsensusMessage } from "../codec/p2p.ts";
 import { decodeFields, field, ProtoWriter } from "../codec/protobuf.ts";
 import type { ConsensusEvent, ConsensusState } from "../consensus/index.ts";
@@ -268,6 +268,11 @@ export class P2PNetwork implements NodeNetwork {
     const height = m.type === "vote" ? m.vote.height : m.proposal.height;
     const current = host.consensus?.state.height ?? 0n;
     const stored = BigInt(host.blockStore.height);
+    // A precommit for the decided height that is still in timeout_commit joins its seen commit.
+    if (height === current && height === stored && m.type === "vote" && m.vote.type === SignedMsgType.Precommit) {
+      this.deliver(m);
+      return "accept";
+    }
     if (height <= stored) return "ignore"; // decided already
     if (height === current) {
       this.deliver(m);

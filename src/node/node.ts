@@ -47,6 +47,7 @@ import {
   createConsensusState,
   createPrivValidator,
   createValidatorSet,
+  decidedCommit,
   nextHeightValidatorSet,
   validatorSetHash,
   type ConsensusConfig,
@@ -751,6 +752,7 @@ export class Node {
         if (this.closed || this.haltError !== undefined) return;
         if (this.driver !== undefined && this.driver.state.height >= BigInt(height)) return;
         if (height !== this.blockStore.height + 1) return; // block sync has moved past it
+        this.refreshSeenCommit(height - 1);
         if (this.mempool.size > 0 && this.enclavePromise !== undefined && this.enclaveValue === undefined) {
           void this.enclaveReady.then(go); // txs may call the enclave: wait until it is up
           return;
@@ -794,6 +796,20 @@ export class Node {
     if (height <= this.genesis.initialHeight + 1) return 0;
     const prev = this.blockStore.blockBytes(height - 1);
     return prev !== undefined && decodeBlock(prev).txs.length === 0 ? IDLE_PROOF_BLOCK_DELAY_MS : 0;
+  }
+
+  /**
+   * Before `height + 1` starts: precommits for `height` that arrived after the decision (during
+   * timeout_commit) join its seen commit, which the next block carries as its LastCommit. Without this a
+   * validator whose precommit came a moment late would count as absent (slashing's downtime, rewards).
+   */
+  private refreshSeenCommit(height: number): void {
+    const s = this.driver?.state;
+    if (s === undefined || s.height !== BigInt(height)) return;
+    const commit = decidedCommit(s);
+    const saved = this.blockStore.seenCommit(height);
+    if (commit === undefined || saved === undefined || !blockIdsEqual(commit.blockId, saved.blockId)) return;
+    if (signedCount(commit) > signedCount(saved)) this.blockStore.updateSeenCommit(height, commit);
   }
 
   /** The next height, while it waits for txs (`wakeHeight` starts it). */
@@ -1067,4 +1083,9 @@ export class Node {
       }
     }
   }
+}
+
+/** How many validators signed a commit (for the block or for nil). */
+function signedCount(c: Commit): number {
+  return c.signatures.filter((sig) => sig.signature.length > 0).length;
 }

@@ -5,9 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { blockIdsEqual, isNilBlockId, type BlockId, type Vote } from "../../src/codec/consensus.ts";
+import {
+  BlockIdFlag,
+  blockIdsEqual,
+  isNilBlockId,
+  type BlockId,
+  type Commit,
+  type Vote,
+} from "../../src/codec/consensus.ts";
 import { signProposal, signVote, type PrivValidator } from "../../src/consensus/privval.ts";
-import { createConsensusState, resumeEffects, step } from "../../src/consensus/reducer.ts";
+import { createConsensusState, decidedCommit, resumeEffects, step } from "../../src/consensus/reducer.ts";
 import { toCanonicalJson } from "../../src/consensus/serialize.ts";
 import type { ConsensusEffect, ConsensusEvent, ConsensusState } from "../../src/consensus/types.ts";
 import { proposerForRound, validatorIndexByAddress } from "../../src/consensus/validatorSet.ts";
@@ -322,6 +329,31 @@ describe("consensus reducer: Algorithm 1 rule by rule", () => {
     assert.equal(d.commit.signatures.filter((s) => s.blockIdFlag === 1).length, 1);
     assert.equal(n.state.step, "commit");
     assert.deepEqual(timeouts(n.timeout("precommit", n.state.round)), [], "no more rounds after the decision");
+  });
+
+  it("precommits arriving after the decision join the decided commit (the next block's LastCommit)", () => {
+    const n = new Node(V, ME);
+    n.start();
+    assert.equal(decidedCommit(n.state), undefined, "no decision, no commit");
+    n.propose(0, A);
+    n.votes(PREVOTE, 0, OTHERS, A.blockId); // ME precommits A
+    const out = n.votes(PRECOMMIT, 0, OTHERS.slice(0, 2), A.blockId);
+    const d = out.find((e) => e.type === "decide");
+    assert.ok(d !== undefined && d.type === "decide");
+    const signers = (c: Commit): number[] =>
+      c.signatures.flatMap((s, i) => (s.blockIdFlag === BlockIdFlag.Commit ? [i] : []));
+    const first = [ME, OTHERS[0]!, OTHERS[1]!].sort();
+    assert.deepEqual(signers(d.commit), first, "decided on the first +2/3");
+    assert.deepEqual(signers(decidedCommit(n.state)!), first);
+    // The fourth precommit arrives while the node waits in timeout_commit.
+    n.votes(PRECOMMIT, 0, [OTHERS[2]!], A.blockId);
+    const after = decidedCommit(n.state)!;
+    assert.deepEqual(signers(after), [0, 1, 2, 3]);
+    assert.ok(blockIdsEqual(after.blockId, A.blockId));
+    assert.equal(after.round, 0);
+    assert.equal(after.height, H);
+    assert.equal(n.state.step, "commit");
+    assert.equal(n.effects.filter((e) => e.type === "decide").length, 1, "decided once");
   });
 
   it("line 49: an invalid proposal is not decided even with +2/3 precommits", () => {
