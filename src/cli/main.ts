@@ -16,7 +16,8 @@ Usage: scrt <command> [options]
 Commands:
   dev         run the one-command dev chain (chain id secretdev-1)
   start       run a node from its home folder
-  init        create a node home, keys and genesis
+  init        create a node home, keys and genesis (--genesis FILE: join a network)
+  register    register a joining node's enclave on chain and seal the network seeds
   localnet    run N validators as separate processes on loopback
   keys        manage keys (coin type 529)
   tx          sign and broadcast transactions
@@ -26,7 +27,7 @@ Commands:
 Run 'scrt <command> --help' for a command's options.
 `;
 
-const COMMANDS = ["dev", "start", "init", "localnet", "keys", "tx", "query"] as const;
+const COMMANDS = ["dev", "start", "init", "register", "localnet", "keys", "tx", "query"] as const;
 
 /** The shape every `commands/<name>.ts` module has. */
 export interface CommandModule {

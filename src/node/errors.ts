@@ -14,6 +14,8 @@ export type NodeErrorCode =
   | "NODE_CLOSED"
   /** A contract or registration call before the enclave worker has loaded its keys. */
   | "NODE_ENCLAVE_NOT_READY"
+  /** A joining node's enclave without the network seeds: `scrt register` first (src/node/join.ts). */
+  | "NODE_ENCLAVE_NOT_REGISTERED"
   | "NODE_INVALID_OPTIONS"
   /** A block from block sync that does not verify (bad commit, wrong chain link or app hash). */
   | "NODE_SYNC_INVALID_BLOCK";

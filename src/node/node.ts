@@ -143,6 +143,13 @@ export interface NodeOptions {
 /** Loads the sealed network keys of a started enclave; a clear error when it cannot. */
 function loadSealedKeys(enclave: WorkerEnclave, home: string): void {
   const status = enclave.call("getStatus", {});
+  if (!status.hasSealedKeychain && (status.hasPolicy || status.hasRegistrationKey)) {
+    // A home made by `scrt init --genesis` (src/node/join.ts) whose enclave has no seeds yet.
+    throw new NodeError(
+      "NODE_ENCLAVE_NOT_REGISTERED",
+      `the enclave in ${home} has not received the network seeds yet: run 'scrt register --home ${home} --node <RPC URL of a running node> --from <funded key>' first`,
+    );
+  }
   if (!status.hasSealedKeychain) {
     throw new NodeError(
       "NODE_HOME_INVALID",

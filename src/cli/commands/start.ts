@@ -148,6 +148,9 @@ export async function run(args: readonly string[]): Promise<number> {
       const services = s;
       const net = network;
       try {
+        // Blocks from peers may carry contract txs: execute none before the enclave has its keys.
+        await services.node.enclaveReady;
+        if (services.node.halted !== undefined) throw services.node.halted;
         await net.attach(services.node);
       } catch (e) {
         await services.close();
