@@ -12,8 +12,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { DirectSecp256k1HdWallet, makeCosmoshubPath } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
-import { readFileSync } from "node:fs";
-import { secretjsClient } from "../helpers/secretjsClient.ts";
+import { deployCounter, secretjsClient } from "../helpers/secretjsClient.ts";
 import { Wallet } from "../helpers/secretjsTx.ts";
 import { DEV_MNEMONICS } from "../../src/node/devAccounts.ts";
 import { encodeAddress } from "../../src/primitives/bech32.ts";
@@ -147,27 +146,7 @@ describe("scrt dev (child process) with cosmjs", () => {
     // secretjs through the LCD, as contract developers use LocalSecret: store, instantiate, execute, query
     const sw = new Wallet(DEV_MNEMONICS.c);
     const sj = secretjsClient({ url: dev.lcd, chainId: "secretdev-1", wallet: sw, walletAddress: sw.address });
-    const wasm = readFileSync(new URL("../../contracts/build/counter.wasm", import.meta.url));
-    const stored = await sj.tx.compute.storeCode(
-      { sender: sw.address, wasm_byte_code: wasm, source: "", builder: "" },
-      { gasLimit: 5_000_000 },
-    );
-    assert.equal(stored.code, 0, stored.rawLog);
-    const codeId = stored.arrayLog?.find((l) => l.type === "message" && l.key === "code_id")?.value;
-    assert.ok(codeId !== undefined);
-    const { code_hash: codeHash } = await sj.query.compute.codeHashByCodeId({ code_id: codeId });
-    const inst = await sj.tx.compute.instantiateContract(
-      { sender: sw.address, code_id: codeId, code_hash: codeHash, init_msg: { count: 41 }, label: "counter" },
-      { gasLimit: 500_000 },
-    );
-    assert.equal(inst.code, 0, inst.rawLog);
-    const contract = inst.arrayLog?.find((l) => l.type === "message" && l.key === "contract_address")?.value;
-    assert.ok(contract !== undefined);
-    const exec = await sj.tx.compute.executeContract(
-      { sender: sw.address, contract_address: contract, code_hash: codeHash, msg: { increment: {} } },
-      { gasLimit: 500_000 },
-    );
-    assert.equal(exec.code, 0, exec.rawLog);
+    const { codeHash, contract } = await deployCounter(sj, 41);
     const count = await sj.query.compute.queryContract({
       contract_address: contract,
       code_hash: codeHash,

@@ -26,7 +26,7 @@ import { abciQuery, JoinError, queryEncryptedSeed, sendRaAuthenticate } from "..
 import { decodeRegistrationNodeInfo } from "../../src/codec/registration.ts";
 import { keyFromMnemonic } from "../../src/client/hd.ts";
 import { scrtRunner } from "../helpers/cli.ts";
-import { secretjsClient } from "../helpers/secretjsClient.ts";
+import { deployCounter, secretjsClient } from "../helpers/secretjsClient.ts";
 import { Wallet } from "../helpers/secretjsTx.ts";
 
 const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
@@ -134,27 +134,7 @@ describe("a node joins a running network by on-chain remote attestation", () => 
     // Contract txs on the validator, through secretjs: store, instantiate, execute.
     const wallet = new Wallet(DEV_MNEMONICS.c);
     const sj = secretjsClient({ url: v.lcd, chainId: "secretdev-1", wallet, walletAddress: wallet.address });
-    const wasm = readFileSync(new URL("../../contracts/build/counter.wasm", import.meta.url));
-    const stored = await sj.tx.compute.storeCode(
-      { sender: wallet.address, wasm_byte_code: wasm, source: "", builder: "" },
-      { gasLimit: 5_000_000 },
-    );
-    assert.equal(stored.code, 0, stored.rawLog);
-    const codeId = stored.arrayLog?.find((l) => l.type === "message" && l.key === "code_id")?.value;
-    assert.ok(codeId !== undefined);
-    const { code_hash: codeHash } = await sj.query.compute.codeHashByCodeId({ code_id: codeId });
-    const inst = await sj.tx.compute.instantiateContract(
-      { sender: wallet.address, code_id: codeId, code_hash: codeHash, init_msg: { count: 41 }, label: "counter" },
-      { gasLimit: 500_000 },
-    );
-    assert.equal(inst.code, 0, inst.rawLog);
-    const contract = inst.arrayLog?.find((l) => l.type === "message" && l.key === "contract_address")?.value;
-    assert.ok(contract !== undefined);
-    const exec = await sj.tx.compute.executeContract(
-      { sender: wallet.address, contract_address: contract, code_hash: codeHash, msg: { increment: {} } },
-      { gasLimit: 500_000 },
-    );
-    assert.equal(exec.code, 0, exec.rawLog);
+    const { codeHash, contract, exec } = await deployCounter(sj, 41);
     const execHeight = exec.height;
 
     // The joining home: the network's genesis, no seeds. Usage errors first.

@@ -2,6 +2,7 @@
  * The part of secretjs's SecretNetworkClient the e2e tests use, typed here: secretjs's published
  * .d.ts files import its .ts sources, which do not compile under this project's settings.
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { SecretjsWallet } from "./secretjsTx.ts";
 
@@ -60,4 +61,53 @@ export interface SecretjsClientOptions {
 
 export function secretjsClient(options: SecretjsClientOptions): SecretjsClient {
   return new secretjs.SecretNetworkClient(options);
+}
+
+/** What `deployCounter` made: the code, the instance, and the `increment` execute's response. */
+export interface DeployedCounter {
+  readonly codeId: string;
+  readonly codeHash: string;
+  readonly contract: string;
+  readonly exec: TxResponse;
+}
+
+/**
+ * Through secretjs, as contract developers do on LocalSecret: stores contracts/build/counter.wasm,
+ * instantiates it with `{count}` and executes `increment` once; throws with the raw log when a step
+ * is refused.
+ */
+export async function deployCounter(sj: SecretjsClient, count: number): Promise<DeployedCounter> {
+  const sender = sj.address;
+  const ok = (r: TxResponse, step: string): TxResponse => {
+    if (r.code !== 0) throw new Error(`${step}: code ${r.code}: ${r.rawLog}`);
+    return r;
+  };
+  const logValue = (r: TxResponse, key: string): string => {
+    const v = r.arrayLog?.find((l) => l.type === "message" && l.key === key)?.value;
+    if (v === undefined) throw new Error(`no message.${key} in the log`);
+    return v;
+  };
+  const wasm = readFileSync(new URL("../../contracts/build/counter.wasm", import.meta.url));
+  const stored = ok(
+    await sj.tx.compute.storeCode({ sender, wasm_byte_code: wasm, source: "", builder: "" }, { gasLimit: 5_000_000 }),
+    "store",
+  );
+  const codeId = logValue(stored, "code_id");
+  const codeHash = (await sj.query.compute.codeHashByCodeId({ code_id: codeId })).code_hash ?? "";
+  const inst = ok(
+    await sj.tx.compute.instantiateContract(
+      { sender, code_id: codeId, code_hash: codeHash, init_msg: { count }, label: "counter" },
+      { gasLimit: 500_000 },
+    ),
+    "instantiate",
+  );
+  const contract = logValue(inst, "contract_address");
+  const exec = ok(
+    await sj.tx.compute.executeContract(
+      { sender, contract_address: contract, code_hash: codeHash, msg: { increment: {} } },
+      { gasLimit: 500_000 },
+    ),
+    "execute",
+  );
+  return { codeId, codeHash, contract, exec };
 }
