@@ -193,11 +193,14 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
     if (info.sequence !== acc.sequence) throw sequenceMismatch(acc.sequence, info.sequence);
     if (simulate || key === undefined) continue;
     const accountNumber = ctx.height === 0 ? 0n : acc.accountNumber;
-    const signBytes = signBytesFor(ctx, tx, accountNumber, info.sequence);
-    const problem = verifySignature(key, sigData[i]!, signBytes, options.signatureCache);
+    const cache = options.signatureCache;
+    const data = sigData[i]!;
+    if (cache?.wasVerified(tx, i, key, data, accountNumber, ctx.chainId) === true) continue;
+    const problem = verifySignature(key, data, signBytesFor(ctx, tx, accountNumber, info.sequence), cache);
+    if (problem === undefined) cache?.rememberVerified(tx, i, key, data, accountNumber, ctx.chainId);
     if (problem !== undefined) {
       throw SdkErrors.Unauthorized.wrap(
-        onlyLegacyAmino(sigData[i]!)
+        onlyLegacyAmino(data)
           ? `signature verification failed; please verify account number (${accountNumber}), sequence (${acc.sequence}) and chain-id (${ctx.chainId})`
           : `signature verification failed; please verify account number (${accountNumber}) and chain-id (${ctx.chainId}): (${problem})`,
       );

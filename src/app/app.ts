@@ -13,7 +13,7 @@ import { decodeSimulateRequest, encodeSimulateResponse, encodeTxMsgData } from "
 import { type Any, decodeAuthInfo, decodeTxRaw, encodeSignDoc, SignMode } from "../codec/tx.ts";
 import type { IdleWork } from "../enclave-api/index.ts";
 import { Dec } from "../primitives/amount.ts";
-import { encodeAddress } from "../primitives/bech32.ts";
+import { encodeAccountAddress } from "./auth/addressCache.ts";
 import type { BranchMultiStore, CommitMultiStore, MultiStore, ProofOp } from "../store/index.ts";
 import { type AnteOptions, type DecCoin, runAnte } from "./ante.ts";
 import { AuthKeeper } from "./auth/keeper.ts";
@@ -57,9 +57,10 @@ import { BasicGasMeter, InfiniteGasMeter, OutOfGasSignal, gasLimitToNumber, type
 import { asObject } from "./json.ts";
 import type { QueryHandler } from "./query.ts";
 import { ReadonlyMultiStore } from "./readonlyStore.ts";
+import { bytesId } from "./bytesId.ts";
 import { SignatureCache } from "./sigCache.ts";
 import { decodeAccountPubKey, verifySignature } from "./sigVerify.ts";
-import { decodeTx } from "./txDecode.ts";
+import { type DecodedTx, DecodedTxCache, decodeTx } from "./txDecode.ts";
 import type { MsgService } from "./types.ts";
 import { createValidatorMsgsFromGenesis } from "./genutil.ts";
 import type { Misbehavior, VoteInfo } from "./modules/abci.ts";
@@ -72,11 +73,7 @@ import type { ValidatorUpdate } from "./staking/types.ts";
 const CHECKED_SIGNATURES_KEPT = 100_000;
 
 /** A signature as a compact map key (one UTF-16 unit per byte). */
-function signatureId(signature: Uint8Array): string {
-  let id = "";
-  for (let i = 0; i < signature.length; i++) id += String.fromCharCode(signature[i]!);
-  return id;
-}
+const signatureId = bytesId;
 
 /** The module stores this app writes; the multistore must be opened with at least these. */
 export const APP_STORE_NAMES: readonly string[] = [
@@ -104,6 +101,11 @@ export interface AppOptions {
    * verified (node memory; cannot change a result). Default 100 000; 0 disables.
    */
   readonly signatureCacheSize?: number;
+  /**
+   * How many txs CheckTx decoded to remember so that the block (and the re-check after a commit) does
+   * not decode them again (node memory; cannot change a result). Default 10 000; 0 disables.
+   */
+  readonly decodedTxCacheSize?: number;
   /** Module accounts that may not receive funds by a bank message; default every module account. */
   readonly blockedModules?: readonly string[];
   /**
@@ -205,9 +207,17 @@ export interface SimulateResponse extends TxResult {
 
 const EMPTY = new Uint8Array(0);
 
+/** Modules of the routed type URLs (a handful), remembered: every message event names one. */
+const modulesOfTypeUrls = new Map<string, string>();
+
 /** The second segment of a type URL: `/cosmos.bank.v1beta1.MsgSend` → `bank`. */
 function moduleOfTypeUrl(typeUrl: string): string {
-  return typeUrl.replace(/^\//, "").split(".")[1] ?? "";
+  let module = modulesOfTypeUrls.get(typeUrl);
+  if (module === undefined) {
+    module = typeUrl.replace(/^\//, "").split(".")[1] ?? "";
+    if (modulesOfTypeUrls.size < 1024) modulesOfTypeUrls.set(typeUrl, module);
+  }
+  return module;
 }
 
 function outOfGas(signal: OutOfGasSignal, meter: AppGasMeter, gasWanted: bigint): AppError {
@@ -254,6 +264,7 @@ export class SecretApp {
   private lastHeader: BlockHeader;
   private checkState: BranchMultiStore;
   private deliver: { header: BlockHeader; state: BranchMultiStore } | undefined;
+  private readonly decodedTxs: DecodedTxCache;
 
   constructor(options: AppOptions) {
     this.store = options.store;
@@ -307,6 +318,7 @@ export class SecretApp {
       maxBlockGas: options.maxBlockGas,
       signatureCache: new SignatureCache(options.signatureCacheSize ?? 100_000),
     };
+    this.decodedTxs = new DecodedTxCache(options.decodedTxCacheSize ?? 10_000);
     this.chainId = options.chainId;
     this.lastHeader = { height: this.store.latestVersion, timeNanos: 0n, chainId: this.chainId ?? "" };
     this.checkState = this.store.branch();
@@ -589,6 +601,20 @@ export class SecretApp {
     };
   }
 
+  /**
+   * `decodeTx`, through the decoded-tx cache: CheckTx decodes and remembers, the block takes the
+   * remembered decoding (and drops it), simulate only looks.
+   */
+  private decode(mode: ExecMode, txBytes: Uint8Array): DecodedTx {
+    const cache = this.decodedTxs;
+    if (cache.capacity <= 0 || mode === "genesis") return decodeTx(txBytes, this.services);
+    const id = DecodedTxCache.idOf(txBytes);
+    if (mode === "deliver") return cache.take(id) ?? decodeTx(txBytes, this.services);
+    const known = cache.get(id);
+    if (known !== undefined) return known;
+    return mode === "check" ? cache.decodeAndKeep(id, txBytes, this.services) : decodeTx(txBytes, this.services);
+  }
+
   private runTx(
     mode: ExecMode,
     txBytes: Uint8Array,
@@ -598,7 +624,7 @@ export class SecretApp {
   ): SimulateResponse {
     let tx;
     try {
-      tx = decodeTx(txBytes, this.services);
+      tx = this.decode(mode, txBytes);
     } catch (e) {
       return failed(asResultError(e, new InfiniteGasMeter(), 0n), 0n, 0, []);
     }
@@ -644,7 +670,7 @@ export class SecretApp {
   }
 
   private runMsgs(
-    tx: ReturnType<typeof decodeTx>,
+    tx: DecodedTx,
     mode: ExecMode,
     header: BlockHeader,
     msgState: BranchMultiStore,
@@ -672,7 +698,7 @@ export class SecretApp {
       const own = ctx.events.events;
       const pairs: Array<[string, string]> = [
         ["action", m.typeUrl],
-        ["sender", encodeAddress(m.signers[0]!)],
+        ["sender", encodeAccountAddress(m.signers[0]!)],
       ];
       if (!own.some((ev) => ev.attributes.some((a) => a.key === "module")))
         pairs.push(["module", moduleOfTypeUrl(m.typeUrl)]);

@@ -20,7 +20,8 @@ export interface BlockHeader {
 }
 
 export class Context {
-  private readonly metered = new Map<string, KVStore>();
+  /** Metered views by store name, made on first use (most contexts touch one or two stores). */
+  private metered: Map<string, KVStore> | undefined;
 
   constructor(
     readonly header: BlockHeader,
@@ -48,10 +49,11 @@ export class Context {
 
   /** Module store `name` of this context's branch, every access charged to the gas meter. */
   kv(name: string): KVStore {
-    let store = this.metered.get(name);
+    const metered = (this.metered ??= new Map());
+    let store = metered.get(name);
     if (store === undefined) {
       store = gasKv(this.store.getStore(name), this.gasMeter);
-      this.metered.set(name, store);
+      metered.set(name, store);
     }
     return store;
   }

@@ -16,7 +16,8 @@ import { type Any, type CompactBitArray, type ModeInfo, bitArrayGet, bitArrayLen
 import { keccak256, ripemd160, secp256k1Verify, secp256k1VerifySha256, sha256 } from "../crypto/index.ts";
 import { concatBytes } from "../primitives/bytes.ts";
 import { SdkErrors } from "./errors.ts";
-import type { SignatureCache } from "./sigCache.ts";
+import { bytesId } from "./bytesId.ts";
+import { SignatureCache } from "./sigCache.ts";
 
 export type PubKey =
   | { readonly kind: "secp256k1"; readonly key: Uint8Array; readonly address: Uint8Array }
@@ -75,8 +76,7 @@ const MAX_REMEMBERED_KEYS = 8192;
 
 /** `ripemd160(sha256(key))`, a fresh array on every call. */
 function secp256k1Address(key: Uint8Array): Uint8Array {
-  let id = "";
-  for (let i = 0; i < key.length; i++) id += String.fromCharCode(key[i]!);
+  const id = bytesId(key);
   const known = secp256k1Addresses.get(id);
   if (known !== undefined) return new Uint8Array(known);
   const address = ripemd160(sha256(key));
@@ -85,7 +85,31 @@ function secp256k1Address(key: Uint8Array): Uint8Array {
   return address;
 }
 
-export function decodeAccountPubKey(any: Any, depth = 0): PubKey {
+/**
+ * Decoded keys by the `Any` value bytes they came from (with the type URL checked): a tx's key and its
+ * signer's stored key are decoded by CheckTx, by the block and by each ante step from the same arrays
+ * (the decoded-tx memo's and the stored account's), which nobody mutates. The keys are frozen.
+ */
+const decodedKeys = new WeakMap<Uint8Array, { readonly typeUrl: string; readonly key: PubKey }>();
+
+function freezeKey(key: PubKey): PubKey {
+  if (key.kind === "multisig") {
+    for (const k of key.keys) freezeKey(k);
+    Object.freeze(key.keys);
+  }
+  return Object.freeze(key);
+}
+
+/** The account key in `any` (sdk 2 when it does not decode, sdk 8 when it has the wrong length). */
+export function decodeAccountPubKey(any: Any): PubKey {
+  const known = decodedKeys.get(any.value);
+  if (known !== undefined && known.typeUrl === any.typeUrl) return known.key;
+  const key = freezeKey(decodeAnyPubKey(any, 0));
+  if (known === undefined) decodedKeys.set(any.value, { typeUrl: any.typeUrl, key });
+  return key;
+}
+
+function decodeAnyPubKey(any: Any, depth: number): PubKey {
   if (any.typeUrl === SECP256K1_PUBKEY_URL) {
     const key = decodeKeyBytes(any, 33);
     return { kind: "secp256k1", key, address: secp256k1Address(key) };
@@ -102,7 +126,7 @@ export function decodeAccountPubKey(any: Any, depth = 0): PubKey {
     } catch (e) {
       throw SdkErrors.TxDecode.wrap(e instanceof Error ? e.message : String(e));
     }
-    const keys = multi.publicKeys.map((k) => decodeAccountPubKey(k, depth + 1));
+    const keys = multi.publicKeys.map((k) => decodeAnyPubKey(k, depth + 1));
     const partial = { kind: "multisig" as const, threshold: multi.threshold, keys, address: new Uint8Array(0) };
     return { ...partial, address: sha256(aminoBytes(partial)).slice(0, 20) };
   }
@@ -197,13 +221,14 @@ export function verifySignature(
     const bytes = signBytes(data.mode);
     if (bytes === undefined) return `unsupported sign mode ${data.mode}`;
     if (key.kind !== "secp256k1") return "unable to verify single signer signature";
-    if (cache?.has(key.key, data.signature, bytes) === true) return undefined;
+    const id = cache?.enabled === true ? SignatureCache.idOf(key.key, data.signature, bytes) : undefined;
+    if (id !== undefined && cache!.hasId(id)) return undefined;
     const valid =
       data.mode === EIP_191
         ? secp256k1Verify(data.signature, keccak256(bytes), key.key)
         : secp256k1VerifySha256(data.signature, bytes, key.key);
     if (!valid) return "unable to verify single signer signature";
-    cache?.add(key.key, data.signature, bytes);
+    if (id !== undefined) cache!.addId(id);
     return undefined;
   }
   if (key.kind !== "multisig") return "unable to verify multisignature: key is not a multisig";

@@ -6,8 +6,9 @@
  * signer list: each message's signers in order without repeats, then the fee payer if it is not one.
  */
 import { type AuthInfo, type TxBody, type TxRaw, decodeAuthInfo, decodeTxBody, decodeTxRaw } from "../codec/tx.ts";
+import { sha256 } from "../crypto/index.ts";
 import { parseAccountAddress } from "../primitives/bech32.ts";
-import { toHex } from "../primitives/hex.ts";
+import { bytesId } from "./bytesId.ts";
 import { type Coin, coinsFromProto } from "./coins.ts";
 import { AppError, SdkErrors } from "./errors.ts";
 import type { MsgService, RoutedMsg } from "./types.ts";
@@ -114,11 +115,78 @@ export function decodeTx(bytes: Uint8Array, services: ReadonlyMap<string, MsgSer
   };
 }
 
-/** Appends `s` to `signers` unless already there (`seen` holds the hex of those listed). */
+/** Appends `s` to `signers` unless already there (`seen` holds the ids of those listed). */
 function addSigner(signers: Uint8Array[], seen: Set<string>, s: Uint8Array): void {
-  const hex = toHex(s);
-  if (!seen.has(hex)) {
-    seen.add(hex);
+  const id = bytesId(s);
+  if (!seen.has(id)) {
+    seen.add(id);
     signers.push(s);
+  }
+}
+
+/**
+ * Decoded txs by the sha256 of their bytes, so that a tx CheckTx decoded (and re-checked after each
+ * commit) is not decoded again when its block runs. Decoding is a pure function of the bytes (and of
+ * the app's fixed message routes), so a remembered decoding is the one a fresh decode would give: it
+ * cannot change a result. Only successful decodings are kept, each made from a private copy of the
+ * bytes (the caller's array may be reused after the call). Bounded: the oldest entry goes first.
+ */
+export class DecodedTxCache {
+  private readonly entries = new Map<string, DecodedTx>();
+  private keptBytes = 0;
+
+  /**
+   * At most `capacity` txs and `maxBytes` bytes of them (a stored contract's tx can be a megabyte);
+   * a tx above a sixteenth of `maxBytes` is decoded but not kept.
+   */
+  constructor(
+    readonly capacity: number,
+    readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Bytes of the txs kept. */
+  get bytes(): number {
+    return this.keptBytes;
+  }
+
+  /** The cache id of `bytes`: their sha256 as a 32-character string. */
+  static idOf(bytes: Uint8Array): string {
+    return bytesId(sha256(bytes));
+  }
+
+  get(id: string): DecodedTx | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Removes and returns the entry (a block runs a tx once; its decoding is not needed after). */
+  take(id: string): DecodedTx | undefined {
+    const tx = this.entries.get(id);
+    if (tx !== undefined) this.drop(id, tx);
+    return tx;
+  }
+
+  private drop(id: string, tx: DecodedTx): void {
+    this.entries.delete(id);
+    this.keptBytes -= tx.bytes.length;
+  }
+
+  /** Decodes a copy of `bytes` and remembers the result under `id`; throws what `decodeTx` throws. */
+  decodeAndKeep(id: string, bytes: Uint8Array, services: ReadonlyMap<string, MsgService>): DecodedTx {
+    const tx = decodeTx(bytes.slice(), services);
+    if (this.capacity <= 0 || bytes.length > this.maxBytes / 16 || this.entries.has(id)) return tx;
+    while (
+      this.entries.size > 0 &&
+      (this.entries.size >= this.capacity || this.keptBytes + bytes.length > this.maxBytes)
+    ) {
+      const [oldId, old] = this.entries.entries().next().value!;
+      this.drop(oldId, old);
+    }
+    this.entries.set(id, tx);
+    this.keptBytes += bytes.length;
+    return tx;
   }
 }

@@ -33,9 +33,20 @@ export class ProtoReader {
 
   /** An unsigned varint as bigint (at most 64 bits, at most 10 bytes). */
   varint(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    for (let i = 0; i < 10; i++) {
+    // Up to 7 bytes (49 bits) the value is exact in a double: one BigInt at the end instead of one
+    // per byte. Longer varints continue below from where this stopped.
+    let small = 0;
+    let scale = 1;
+    for (let i = 0; i < 7; i++) {
+      if (this.pos >= this.end) throw new CodecError("PROTO_TRUNCATED", "truncated varint");
+      const b = this.buf[this.pos++]!;
+      small += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return BigInt(small);
+      scale *= 128;
+    }
+    let result = BigInt(small);
+    let shift = 49n;
+    for (let i = 7; i < 10; i++) {
       if (this.pos >= this.end) throw new CodecError("PROTO_TRUNCATED", "truncated varint");
       const b = this.buf[this.pos++]!;
       result |= BigInt(b & 0x7f) << shift;
@@ -167,19 +178,22 @@ function encodeString(text: string): Uint8Array {
   return utf8Encode(text);
 }
 
+/** Below this length a character loop beats the native decoder's call overhead. */
+const TINY_STRING = 12;
+
 /** The text of UTF-8 `bytes` (what `utf8Decode` returns, throwing as it does). */
 function decodeString(bytes: Uint8Array): string {
   const n = bytes.length;
-  if (n <= SHORT_STRING) {
-    let text = "";
-    for (let i = 0; i < n; i++) {
-      const b = bytes[i]!;
-      if (b >= 0x80) return utf8Decode(bytes);
-      text += String.fromCharCode(b);
-    }
-    return text;
+  // Longer strings (addresses, type URLs): the native decoder makes the string in one allocation,
+  // where a loop would make one intermediate string per character.
+  if (n > TINY_STRING) return utf8Decode(bytes);
+  let text = "";
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80) return utf8Decode(bytes);
+    text += String.fromCharCode(b);
   }
-  return utf8Decode(bytes);
+  return text;
 }
 
 // Field handler builders, so message decoders read as declarations. The handlers are small classes
@@ -281,19 +295,37 @@ export const field = {
   },
 } as const;
 
+/** Size of the scratch buffers writers borrow; a message that outgrows one moves to its own buffer. */
+const SCRATCH_SIZE = 1024;
+/** Scratch buffers not lent out (nested messages borrow one each; a few suffice). */
+const scratchPool: Uint8Array[] = [];
+const SCRATCH_KEPT = 16;
+
+function returnScratch(buf: Uint8Array): void {
+  if (scratchPool.length < SCRATCH_KEPT) scratchPool.push(buf);
+}
+
 /** Writes canonical proto3: fields in the order written, default values omitted by the helpers. */
 export class ProtoWriter {
-  // One growing buffer: encoders write many small fields, and a chunk per field cost more than the bytes.
-  private buf = new Uint8Array(64);
+  // One buffer for the whole message: encoders write many small fields, and a chunk per field cost
+  // more than the bytes. It is a scratch buffer borrowed from a pool (allocating and growing a typed
+  // array per message cost more than the encoding) and given back by `finish`, which hands out a copy;
+  // after `finish` the writer owns that copy, so a second `finish` or further writes stay correct.
+  private buf: Uint8Array = scratchPool.pop() ?? new Uint8Array(SCRATCH_SIZE);
+  private borrowed = true;
   private length = 0;
 
   private reserve(extra: number): void {
     const needed = this.length + extra;
     if (needed <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < needed) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.length));
+    if (this.borrowed) {
+      returnScratch(this.buf);
+      this.borrowed = false;
+    }
     this.buf = next;
   }
 
@@ -366,6 +398,31 @@ export class ProtoWriter {
   }
 
   string(fieldNumber: number, value: string, always = false): this {
+    const n = value.length;
+    if (n <= SHORT_STRING && (n > 0 || always)) {
+      // Short ASCII text (denoms, addresses, type URLs) straight into the buffer: its UTF-8 is its
+      // characters, and its length (< 128) a one-byte varint. Anything else takes the general path.
+      const start = this.length;
+      this.key(fieldNumber, WIRE_LEN);
+      this.reserve(1 + n);
+      const buf = this.buf;
+      let at = this.length;
+      buf[at++] = n;
+      let ascii = true;
+      for (let i = 0; i < n; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) {
+          ascii = false;
+          break;
+        }
+        buf[at++] = c;
+      }
+      if (ascii) {
+        this.length = at;
+        return this;
+      }
+      this.length = start;
+    }
     return this.bytes(fieldNumber, encodeString(value), always);
   }
 
@@ -375,6 +432,12 @@ export class ProtoWriter {
   }
 
   finish(): Uint8Array {
-    return this.buf.slice(0, this.length);
+    const out = this.buf.slice(0, this.length);
+    if (this.borrowed) {
+      returnScratch(this.buf);
+      this.borrowed = false;
+      this.buf = out;
+    }
+    return out;
   }
 }

@@ -2,7 +2,8 @@
  * Branch (cache) stores: a sorted write buffer over a parent store. Reads see the buffer first
  * (a deletion hides the parent's entry), iteration merges the buffer with the parent's iteration, and
  * `write()` applies the buffer to the parent in ascending key order, so the parent receives the same
- * operations whatever order the writes were made in.
+ * operations whatever order the writes were made in (a parent that is itself a branch keeps its buffer
+ * sorted, so it takes the entries over in any order, with the same result).
  */
 import { compareBytes } from "../primitives/bytes.ts";
 import { assertBound, assertKey, assertValue, copyBytes, keyToString } from "./keys.ts";
@@ -178,9 +179,10 @@ export class CacheStore implements BranchStore, KeyedReader {
     const parent = this.parent;
     if (parent instanceof CacheStore) {
       // Branch into branch: hand the entries over as they are (keys checked and values copied when
-      // they were written here, and this buffer is cleared below, so nothing else holds them).
+      // they were written here, and this buffer is cleared below, so nothing else holds them). The
+      // target keeps its own order, so these go over in any order.
       const target = parent.buffer.writes;
-      for (const { key, keyString, value } of writes.entries()) {
+      for (const { key, keyString, value } of writes.unorderedEntries()) {
         const entry = target.getEntryByString(keyString);
         if (entry !== undefined) entry.value = value;
         else target.insertNew(keyString, key, value);

@@ -3,6 +3,8 @@ import type { BranchMultiStore, BranchStore, KVStore, MultiStore } from "./types
 
 export class CacheMultiStore implements BranchMultiStore {
   private readonly branches = new Map<string, BranchStore>();
+  /** The names of `branches` in sorted order (kept on insertion: a tx branches two or three stores). */
+  private readonly sortedNames: string[] = [];
 
   constructor(private readonly parent: MultiStore) {}
 
@@ -15,6 +17,10 @@ export class CacheMultiStore implements BranchMultiStore {
     if (branch === undefined) {
       branch = this.parent.getStore(name).branch();
       this.branches.set(name, branch);
+      const names = this.sortedNames;
+      let at = names.length;
+      while (at > 0 && names[at - 1]! > name) at--;
+      names.splice(at, 0, name);
     }
     return branch;
   }
@@ -25,6 +31,6 @@ export class CacheMultiStore implements BranchMultiStore {
 
   /** Writes every store's branch to the parent, in store-name order. */
   write(): void {
-    for (const name of [...this.branches.keys()].sort()) this.branches.get(name)!.write();
+    for (const name of this.sortedNames) this.branches.get(name)!.write();
   }
 }

@@ -72,6 +72,11 @@ export class SortedMap<V> {
     this.modCount++;
   }
 
+  /** Every entry, in insertion order (no sorting, no generator: for callers to whom order is moot). */
+  unorderedEntries(): IterableIterator<SortedEntry<V>> {
+    return this.map.values();
+  }
+
   /** Entries with `start ≤ key < end`, ascending or (with `reverse`) descending. */
   *entries(start?: Uint8Array, end?: Uint8Array, reverse = false): Generator<SortedEntry<V>, void, undefined> {
     const lo = start === undefined ? undefined : keyToString(start);

@@ -21,6 +21,20 @@ describe("protobuf wire format", () => {
     );
   });
 
+  it("reads varints at every length boundary, padded ones included", () => {
+    for (let bits = 0n; bits <= 64n; bits++) {
+      for (const v of [(1n << bits) - 1n, 1n << bits]) {
+        if (v >= 1n << 64n) continue;
+        const bytes = new ProtoWriter().uint(1, v, true).finish().subarray(1);
+        assert.equal(new ProtoReader(bytes).varint(), v, `2^${bits} boundary ${v}`);
+      }
+    }
+    // Non-minimal (zero-padded) encodings of 5 and 2^49 decode to the value, as before.
+    assert.equal(new ProtoReader(fromHex("8580808080808000")).varint(), 5n);
+    assert.equal(new ProtoReader(fromHex("8080808080808001")).varint(), 1n << 49n);
+    assert.throws(() => new ProtoReader(fromHex("80808080808080")).varint(), code("PROTO_TRUNCATED"));
+  });
+
   it("refuses overlong and overflowing varints, truncation and bad wire types", () => {
     assert.throws(() => new ProtoReader(fromHex("ffffffffffffffffffff01")).varint(), code("PROTO_VARINT"));
     assert.throws(() => new ProtoReader(fromHex("ffffffffffffffffff02")).varint(), code("PROTO_VARINT"));
@@ -48,6 +62,57 @@ describe("protobuf wire format", () => {
       () => decodeFields(fromHex("0a01ff"), "M", { 1: field.string(() => undefined) }),
       code("PROTO_INVALID_UTF8"),
     );
+  });
+});
+
+describe("ProtoWriter buffers and strings", () => {
+  const utf8 = new TextEncoder();
+
+  it("a string field is its UTF-8 bytes field, for any text and length, and decodes back", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 80 }),
+          fc.string({ unit: "grapheme", maxLength: 40 }),
+          fc.string({ maxLength: 300 }),
+        ),
+        fc.boolean(),
+        (text, always) => {
+          const viaString = new ProtoWriter().uint(1, 7n).string(2, text, always).uint(3, 9n).finish();
+          const viaBytes = new ProtoWriter().uint(1, 7n).bytes(2, utf8.encode(text), always).uint(3, 9n).finish();
+          assert.deepEqual(viaString, viaBytes);
+          let back: string | undefined;
+          decodeFields(viaString, "T", {
+            1: field.uint64(() => undefined),
+            2: field.string((v) => (back = v)),
+            3: field.uint64(() => undefined),
+          });
+          assert.equal(back ?? "", text);
+        },
+      ),
+    );
+  });
+
+  it("nested writers, large messages, a second finish and writes after finish give the right bytes", () => {
+    const big = new Uint8Array(5000).map((_, i) => i & 0xff);
+    const inner = () => new ProtoWriter().string(1, "inner").bytes(2, big).finish();
+    const w = new ProtoWriter().string(1, "outer");
+    const nested = new ProtoWriter().message(1, inner()).message(2, inner()).finish();
+    const first = w.message(2, nested).finish();
+    const again = w.finish();
+    assert.deepEqual(again, first);
+    assert.notEqual(again, first, "a fresh copy each time");
+    const more = w.uint(3, 1n).finish();
+    assert.deepEqual(more.subarray(0, first.length), first);
+    assert.deepEqual([...more.subarray(first.length)], [0x18, 0x01]);
+    assert.deepEqual(first, new ProtoWriter().string(1, "outer").message(2, nested).finish(), "first not changed");
+    // Many writers in a row (buffers go back to the pool) never see each other's bytes.
+    for (let i = 0; i < 50; i++) {
+      const a = new ProtoWriter().string(1, `a${i}`);
+      const b = new ProtoWriter().string(1, `b${i}`).finish();
+      assert.deepEqual(a.finish(), new Uint8Array([0x0a, 1 + String(i).length, 0x61, ...utf8.encode(String(i))]));
+      assert.deepEqual(b, new Uint8Array([0x0a, 1 + String(i).length, 0x62, ...utf8.encode(String(i))]));
+    }
   });
 });
 

@@ -8,19 +8,13 @@
  * result.
  */
 import { decodeAddress, encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
+import { bytesId } from "../bytesId.ts";
 
 const MAX_ENTRIES = 8192;
 
 const encoded = new Map<string, string>();
 const decoded = new Map<string, Uint8Array>();
 const parsed = new Map<string, Uint8Array>();
-
-/** The bytes as a string, one character per byte (a Map key). */
-function bytesKey(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
-}
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size >= MAX_ENTRIES) map.clear();
@@ -29,7 +23,7 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 
 /** `encodeAddress(canonical)` with the `secret` prefix. */
 export function encodeAccountAddress(canonical: Uint8Array): string {
-  const key = bytesKey(canonical);
+  const key = bytesId(canonical);
   let text = encoded.get(key);
   if (text === undefined) {
     text = encodeAddress(canonical);

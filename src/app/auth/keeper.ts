@@ -15,7 +15,7 @@ import {
 import { type Any, decodeAny, encodeAny } from "../../codec/tx.ts";
 import { sha256 } from "../../crypto/index.ts";
 import { decodeAccountAddress as decodeAddress, encodeAccountAddress as encodeAddress } from "./addressCache.ts";
-import { be64, readBe64, utf8Encode } from "../../primitives/bytes.ts";
+import { be64, bytesEqual, readBe64, utf8Encode } from "../../primitives/bytes.ts";
 import { prefixEnd } from "../../store/index.ts";
 import type { Context } from "../context.ts";
 import { InvariantError } from "../errors.ts";
@@ -79,6 +79,23 @@ export function accountFromAny(any: Any, address?: Uint8Array): Account {
 /** Decoded params by the stored bytes they came from (store values are shared and never mutated). */
 const decodedParams = new WeakMap<Uint8Array, AuthParams>();
 
+/**
+ * Decoded accounts by the stored bytes they came from. A tx reads its signer's account several times
+ * (fee payer, public key, signature, sequence), and CheckTx and the block read the same committed
+ * bytes: the store hands out the same never-mutated array each time, so the decoding is done once.
+ * The accounts handed out are frozen, so sharing them cannot leak a change from one reader to another.
+ */
+const decodedAccounts = new WeakMap<Uint8Array, Account>();
+
+function freezeAccount(acc: Account): Account {
+  if (acc.pubKey !== undefined) Object.freeze(acc.pubKey);
+  if (acc.module !== undefined) {
+    Object.freeze(acc.module.permissions);
+    Object.freeze(acc.module);
+  }
+  return Object.freeze(acc);
+}
+
 export class AuthKeeper {
   /** Module name → address, for the module accounts of this chain. */
   readonly moduleAddresses: ReadonlyMap<string, Uint8Array>;
@@ -105,7 +122,14 @@ export class AuthKeeper {
 
   getAccount(ctx: Context, address: Uint8Array): Account | undefined {
     const bytes = ctx.kv(AUTH_STORE).get(accountKey(address));
-    return bytes === undefined ? undefined : accountFromAny(decodeAny(bytes), address);
+    if (bytes === undefined) return undefined;
+    const known = decodedAccounts.get(bytes);
+    // The same bytes under another key (never the case for values the stores hand out) decode afresh.
+    if (known !== undefined && bytesEqual(known.address, address)) return known;
+    // The address is copied: the caller's array stays the caller's.
+    const acc = freezeAccount(accountFromAny(decodeAny(bytes), address.slice()));
+    if (known === undefined) decodedAccounts.set(bytes, acc);
+    return acc;
   }
 
   hasAccount(ctx: Context, address: Uint8Array): boolean {

@@ -8,8 +8,9 @@ import { decodeMetadata, encodeBankParams, encodeMetadata } from "../../codec/ba
 import { decodeFields, field } from "../../codec/protobuf.ts";
 import { parseUint } from "../../primitives/amount.ts";
 import { encodeAccountAddress as encodeAddress } from "../auth/addressCache.ts";
-import { utf8Decode, utf8Encode } from "../../primitives/bytes.ts";
+import { utf8Decode } from "../../primitives/bytes.ts";
 import { toHex } from "../../primitives/hex.ts";
+import { bytesId } from "../bytesId.ts";
 import { prefixEnd } from "../../store/index.ts";
 import { type Coin, coinsString } from "../coins.ts";
 import type { Context } from "../context.ts";
@@ -32,15 +33,35 @@ import {
 import { type BankParams, DEFAULT_BANK_PARAMS } from "./params.ts";
 import type { AuthForBank, Metadata } from "./types.ts";
 
+/** Decoded params by the stored bytes they came from. */
+const decodedParams = new WeakMap<Uint8Array, BankParams>();
+
+/**
+ * Decoded amounts by the stored bytes they came from (store values are shared and never mutated): a
+ * sender's committed balance is read by CheckTx and again by the block.
+ */
+const decodedAmounts = new WeakMap<Uint8Array, bigint>();
+
 function decodeAmount(bytes: Uint8Array): bigint {
+  const known = decodedAmounts.get(bytes);
+  if (known !== undefined) return known;
+  let amount: bigint;
   try {
-    return parseUint(utf8Decode(bytes));
+    amount = parseUint(utf8Decode(bytes));
   } catch {
     throw new InvariantError("stored amount is not an unsigned integer");
   }
+  decodedAmounts.set(bytes, amount);
+  return amount;
 }
 
-const encodeAmount = (amount: bigint): Uint8Array => utf8Encode(amount.toString());
+/** The decimal digits of `amount` as ASCII bytes (what `utf8Encode(amount.toString())` gives). */
+function encodeAmount(amount: bigint): Uint8Array {
+  const text = amount.toString();
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
 
 /** A transfer's output with a parsed address. */
 export interface Output {
@@ -56,22 +77,27 @@ export class BankKeeper {
     private readonly auth: AuthForBank,
     blockedAddresses: readonly Uint8Array[],
   ) {
-    this.blocked = new Set(blockedAddresses.map(toHex));
+    this.blocked = new Set(blockedAddresses.map(bytesId));
   }
 
   isBlocked(address: Uint8Array): boolean {
-    return this.blocked.has(toHex(address));
+    return this.blocked.has(bytesId(address));
   }
 
   getParams(ctx: Context): BankParams {
     const bytes = ctx.kv(BANK_STORE).get(PARAMS_KEY);
     if (bytes === undefined) return DEFAULT_BANK_PARAMS;
+    // Every send reads the params; the store hands out the same (never mutated) array until they change.
+    const known = decodedParams.get(bytes);
+    if (known !== undefined) return known;
     let defaultSendEnabled = false;
     decodeFields(bytes, "bank.Params", {
       1: field.bytes(() => undefined),
       2: field.bool((v) => (defaultSendEnabled = v)),
     });
-    return { defaultSendEnabled };
+    const params = Object.freeze({ defaultSendEnabled });
+    decodedParams.set(bytes, params);
+    return params;
   }
 
   setParams(ctx: Context, params: BankParams): void {

@@ -210,27 +210,69 @@ function uvarintLength(n: number): number {
   return length;
 }
 
+/** Writes uvarint(n) at `at`; returns the position after it. */
+function putUvarint(out: Uint8Array, at: number, n: number): number {
+  let v = n;
+  while (v >= 0x80) {
+    out[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[at++] = v;
+  return at;
+}
+
+/** Copies `bytes` to `at` (a loop for short arrays, where it beats `set`); returns the position after. */
+function putBytes(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) out[at + i] = bytes[i]!;
+  } else {
+    out.set(bytes, at);
+  }
+  return at + n;
+}
+
 /** Encodes a node whose hash and children's keys and hashes are all known. */
 export function encodeNode(node: Node): Uint8Array {
+  return encodeNodeWith(node, node.leftNodeKey, node.rightNodeKey, node.leftHash, node.rightHash);
+}
+
+/**
+ * Encodes `node` (its hash known) with the given children (node keys and hashes; an inner node needs
+ * all four), so a node saved with its children as objects is encoded without a copy of it.
+ */
+export function encodeNodeWith(
+  node: Node,
+  leftNodeKey: Uint8Array | undefined,
+  rightNodeKey: Uint8Array | undefined,
+  leftHash: Uint8Array | undefined,
+  rightHash: Uint8Array | undefined,
+): Uint8Array {
   const key = node.key;
   const value = node.value;
+  const leaf = node.isLeaf;
   let size =
     1 + uvarintLength(node.height) + uvarintLength(node.size) + uvarintLength(node.version) + uvarintLength(key.length);
   size += key.length + HASH_LENGTH;
-  size += node.isLeaf ? uvarintLength(value!.length) + value!.length : 2 * NODE_KEY_LENGTH + 2 * HASH_LENGTH;
-  const w = new ByteWriter(size);
-  w.byte(node.isLeaf ? 0 : 1)
-    .uvarint(node.height)
-    .uvarint(node.size)
-    .uvarint(node.version)
-    .lengthPrefixed(key);
-  if (node.isLeaf) {
-    w.lengthPrefixed(value!);
+  size += leaf ? uvarintLength(value!.length) + value!.length : 2 * NODE_KEY_LENGTH + 2 * HASH_LENGTH;
+  const out = new Uint8Array(size);
+  out[0] = leaf ? 0 : 1;
+  let at = putUvarint(out, 1, node.height);
+  at = putUvarint(out, at, node.size);
+  at = putUvarint(out, at, node.version);
+  at = putUvarint(out, at, key.length);
+  at = putBytes(out, at, key);
+  if (leaf) {
+    at = putUvarint(out, at, value!.length);
+    at = putBytes(out, at, value!);
   } else {
-    w.raw(node.leftNodeKey!).raw(node.rightNodeKey!).raw(node.leftHash!).raw(node.rightHash!);
+    at = putBytes(out, at, leftNodeKey!);
+    at = putBytes(out, at, rightNodeKey!);
+    at = putBytes(out, at, leftHash!);
+    at = putBytes(out, at, rightHash!);
   }
-  w.raw(node.hash!);
-  return w.view();
+  putBytes(out, at, node.hash!);
+  return out;
 }
 
 function corrupt(nodeKey: Uint8Array, why: string): StoreError {

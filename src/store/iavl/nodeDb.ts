@@ -116,7 +116,13 @@ export class NodeDb {
   }
 
   nodeDbKey(nodeKey: Uint8Array): Uint8Array {
-    return this.dbKey(NODE_PREFIX, nodeKey);
+    // Made for every node saved or loaded: written out rather than through `dbKey`.
+    const prefix = this.treePrefix;
+    const out = new Uint8Array(1 + prefix.length + nodeKey.length);
+    out[0] = NODE_PREFIX;
+    out.set(prefix, 1);
+    out.set(nodeKey, 1 + prefix.length);
+    return out;
   }
 
   rootDbKey(version: number): Uint8Array {

@@ -17,7 +17,7 @@ import { createBranch, type KeyedReader, WriteBuffer } from "../branch.ts";
 import type { DatabaseWriter } from "../database.ts";
 import { keyToString } from "../keys.ts";
 import type { BranchStore, KVPair, KVStore, ReadonlyKVStore } from "../types.ts";
-import { EMPTY_ROOT_HASH, encodeNode, encodeNodeKey, hashDirty, Node, NODE_KEY_LENGTH } from "./node.ts";
+import { EMPTY_ROOT_HASH, encodeNodeKey, encodeNodeWith, hashDirty, Node, NODE_KEY_LENGTH } from "./node.ts";
 import type { NodeDb } from "./nodeDb.ts";
 import { TreeSnapshot } from "./snapshot.ts";
 
@@ -380,15 +380,16 @@ export class MutableTree implements KVStore, KeyedReader {
     if (built.root !== undefined) assign(built.root);
     const keyOf = (node: Node): Uint8Array => node.nodeKey ?? nodeKeys.get(node)!;
     for (const node of newNodes) {
-      const encoded = new Node(node.key, node.value, node.height, node.size, node.version);
-      encoded.hash = node.hash;
-      if (!node.isLeaf) {
-        encoded.leftNodeKey = node.leftNode !== undefined ? keyOf(node.leftNode) : node.leftNodeKey;
-        encoded.rightNodeKey = node.rightNode !== undefined ? keyOf(node.rightNode) : node.rightNodeKey;
-        encoded.leftHash = node.leftNode?.hash ?? node.leftHash;
-        encoded.rightHash = node.rightNode?.hash ?? node.rightHash;
-      }
-      writer.put(this.nodes.nodeDbKey(keyOf(node)), encodeNode(encoded));
+      const encoded = node.isLeaf
+        ? encodeNodeWith(node, undefined, undefined, undefined, undefined)
+        : encodeNodeWith(
+            node,
+            node.leftNode !== undefined ? keyOf(node.leftNode) : node.leftNodeKey,
+            node.rightNode !== undefined ? keyOf(node.rightNode) : node.rightNodeKey,
+            node.leftNode?.hash ?? node.leftHash,
+            node.rightNode?.hash ?? node.rightHash,
+          );
+      writer.put(this.nodes.nodeDbKey(keyOf(node)), encoded);
     }
     if (dropOrphans) {
       for (const orphan of built.orphans) writer.delete(this.nodes.nodeDbKey(orphan.nodeKey!));

@@ -1,0 +1,269 @@
+/**
+ * The app's per-tx memos (node memory that must never change a result): the decoded-tx cache
+ * (CheckTx's decoding reused by the block and by re-checks), the verified-signer memo of the signature
+ * cache, the decoded-account and decoded-key memos, and the byte-string ids they use.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { AuthKeeper } from "../../src/app/auth/keeper.ts";
+import { BankKeeper } from "../../src/app/bank/keeper.ts";
+import { bankMsgServices } from "../../src/app/bank/msgServer.ts";
+import { bytesId } from "../../src/app/bytesId.ts";
+import { Context } from "../../src/app/context.ts";
+import { InfiniteGasMeter } from "../../src/app/gas.ts";
+import type { FinalizeBlockResponse, SecretApp } from "../../src/app/index.ts";
+import { SignatureCache } from "../../src/app/sigCache.ts";
+import { decodeAccountPubKey, type PubKey, type SigData } from "../../src/app/sigVerify.ts";
+import { DecodedTxCache } from "../../src/app/txDecode.ts";
+import { ED25519_PUBKEY_URL } from "../../src/codec/keys.ts";
+import { SignMode } from "../../src/codec/tx.ts";
+import { createMemoryDatabase, openMultiStore } from "../../src/store/index.ts";
+import { AUTH_STORE } from "../../src/app/auth/keys.ts";
+import {
+  blockTime,
+  genesisFor,
+  multiSendMsg,
+  newApp,
+  pubKeyAny,
+  sendMsg,
+  signTx,
+  testKey,
+  type TestKey,
+} from "../helpers/appTx.ts";
+
+const keys = [testKey("memo a"), testKey("memo b"), testKey("memo c"), testKey("memo d")];
+
+function appWith(options: Parameters<typeof newApp>[1]): SecretApp {
+  const app = newApp(createMemoryDatabase(), options);
+  app.initChain(genesisFor(keys.map((key) => ({ key, coins: [{ denom: "uscrt", amount: "10000000" }] }))));
+  app.finalizeBlock({ height: 1, timeNanos: blockTime(1), txs: [] });
+  app.commit();
+  return app;
+}
+
+const send = (from: TestKey, to: TestKey, amount: string, sequence: bigint, extra: object = {}): Uint8Array =>
+  signTx({
+    messages: [sendMsg(from.bech32, to.bech32, [{ denom: "uscrt", amount }])],
+    signer: from,
+    accountNumber: BigInt(keys.indexOf(from)),
+    sequence,
+    ...extra,
+  });
+
+/** Blocks of txs of every outcome: valid, wrong sequence, bad signature, short funds, undecodable. */
+function blocksOfMixedTxs(): Uint8Array[][] {
+  const [a, b, c, d] = keys as [TestKey, TestKey, TestKey, TestKey];
+  const badSig = send(c, a, "5", 0n);
+  badSig[badSig.length - 1] = badSig[badSig.length - 1]! ^ 1;
+  return [
+    [
+      send(a, b, "100", 0n),
+      send(a, b, "100", 5n), // wrong sequence
+      badSig, // signature does not verify
+      send(b, c, "99999999999", 0n), // short funds (fails in the message, after the ante)
+      Uint8Array.of(1, 2, 3), // not a tx
+      signTx({
+        messages: [
+          multiSendMsg({
+            inputs: [{ address: d.bech32, coins: [{ denom: "uscrt", amount: "20" }] }],
+            outputs: [
+              { address: a.bech32, coins: [{ denom: "uscrt", amount: "10" }] },
+              { address: b.bech32, coins: [{ denom: "uscrt", amount: "10" }] },
+            ],
+          }),
+        ],
+        signer: d,
+        accountNumber: 3n,
+        sequence: 0n,
+      }),
+    ],
+    [send(a, c, "7", 1n), send(b, a, "1", 1n), send(a, c, "7", 1n) /* the same bytes again: sequence used */],
+    [send(c, d, "3", 0n, { memo: "third block" }), send(a, b, "1", 2n, { withPubKey: false })],
+  ];
+}
+
+function run(app: SecretApp, blocks: readonly Uint8Array[][], precheck: boolean) {
+  const out: Array<{ checks: unknown[]; block: FinalizeBlockResponse; appHash: Uint8Array }> = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const height = app.lastHeight + 1;
+    const checks = precheck ? blocks[i]!.map((tx) => app.checkTx(tx)) : [];
+    const block = app.finalizeBlock({ height, timeNanos: blockTime(height), txs: blocks[i]! });
+    out.push({ checks, block, appHash: app.commit().appHash });
+  }
+  return out;
+}
+
+describe("decoded-tx cache", () => {
+  it("block results, gas, events and app hashes are those of an app without any memo", () => {
+    const blocks = blocksOfMixedTxs();
+    const plain = run(appWith({ decodedTxCacheSize: 0, signatureCacheSize: 0 }), blocks, true);
+    const memo = run(appWith({}), blocks, true);
+    const cold = run(appWith({}), blocks, false);
+    assert.deepEqual(memo, plain);
+    assert.deepEqual(
+      cold.map((b) => [b.block, b.appHash]),
+      plain.map((b) => [b.block, b.appHash]),
+    );
+    // The mix really has every outcome.
+    const codes = new Set(plain.flatMap((b) => b.block.txResults.map((r) => r.code)));
+    assert.ok(codes.size >= 4, `codes ${[...codes].join(",")}`);
+  });
+
+  it("a caller reusing its buffer after CheckTx changes nothing remembered", () => {
+    const app = appWith({});
+    const [a, b] = keys as [TestKey, TestKey];
+    const buffer = send(a, b, "10", 0n);
+    const original = buffer.slice();
+    assert.equal(app.checkTx(buffer).code, 0);
+    buffer[buffer.length - 1] = buffer[buffer.length - 1]! ^ 1; // now a different tx (its signature broken)
+    const res = app.finalizeBlock({ height: 2, timeNanos: blockTime(2), txs: [buffer, original] });
+    assert.equal(res.txResults[0]!.code, 4, res.txResults[0]!.log);
+    assert.match(res.txResults[0]!.log, /signature verification failed/);
+    assert.equal(res.txResults[1]!.code, 0, res.txResults[1]!.log);
+  });
+
+  it("remembers only what decodes, from a private copy, bounded, oldest out first", () => {
+    const routes = new Map(bankMsgServices(new BankKeeper(new AuthKeeper(), [])).map((s) => [s.typeUrl, s]));
+    const cache = new DecodedTxCache(2);
+    const txs = [0n, 1n, 2n].map((s) => send(keys[0]!, keys[1]!, "1", s));
+    const ids = txs.map((tx) => DecodedTxCache.idOf(tx));
+    assert.equal(new Set(ids).size, 3);
+    const junk = Uint8Array.of(9);
+    assert.throws(() => cache.decodeAndKeep(DecodedTxCache.idOf(junk), junk, routes));
+    assert.equal(cache.size, 0, "a failed decoding is not kept");
+    const decoded = cache.decodeAndKeep(ids[0]!, txs[0]!, routes);
+    assert.notEqual(decoded.bytes, txs[0], "decoded from a copy");
+    assert.deepEqual(decoded.bytes, txs[0]);
+    assert.equal(cache.get(ids[0]!), decoded);
+    cache.decodeAndKeep(ids[1]!, txs[1]!, routes);
+    cache.decodeAndKeep(ids[2]!, txs[2]!, routes);
+    assert.equal(cache.size, 2);
+    assert.equal(cache.get(ids[0]!), undefined, "the oldest went first");
+    assert.deepEqual(cache.take(ids[1]!)?.bytes, txs[1]);
+    assert.equal(cache.get(ids[1]!), undefined, "take removes");
+    assert.notEqual(cache.get(ids[2]!), undefined);
+    // The byte bound: txs of one length L under a budget of 16·L keep 16; a longer tx is not kept.
+    const many = Array.from({ length: 20 }, (_, s) => send(keys[0]!, keys[1]!, "1", BigInt(s + 1)));
+    const length = many[0]!.length;
+    assert.ok(many.every((tx) => tx.length === length));
+    const byBytes = new DecodedTxCache(100, 16 * length);
+    for (const tx of many) byBytes.decodeAndKeep(DecodedTxCache.idOf(tx), tx, routes);
+    assert.equal(byBytes.size, 16);
+    assert.equal(byBytes.bytes, 16 * length);
+    assert.equal(byBytes.get(DecodedTxCache.idOf(many[3]!)), undefined);
+    assert.notEqual(byBytes.get(DecodedTxCache.idOf(many[4]!)), undefined);
+    const long = send(keys[0]!, keys[1]!, "1", 0n, { memo: "m".repeat(100) });
+    byBytes.decodeAndKeep(DecodedTxCache.idOf(long), long, routes);
+    assert.equal(byBytes.get(DecodedTxCache.idOf(long)), undefined, "above a sixteenth of the budget");
+    byBytes.take(DecodedTxCache.idOf(many[19]!));
+    assert.equal(byBytes.bytes, 15 * length);
+    const off = new DecodedTxCache(0);
+    off.decodeAndKeep(ids[0]!, txs[0]!, routes);
+    assert.equal(off.size, 0);
+  });
+});
+
+describe("verified-signer memo", () => {
+  const key = decodeAccountPubKey(pubKeyAny(keys[0]!.pubKey));
+  const other = decodeAccountPubKey(pubKeyAny(keys[1]!.pubKey));
+  const direct: SigData = { kind: "single", mode: SignMode.DIRECT, signature: new Uint8Array(64) };
+  const tx = { raw: { bodyBytes: Uint8Array.of(1), authInfoBytes: Uint8Array.of(2) } };
+
+  it("answers only for the same tx object, signer, key, account number and chain id", () => {
+    const cache = new SignatureCache(10);
+    assert.equal(cache.wasVerified(tx, 0, key, direct, 5n, "c-1"), false);
+    cache.rememberVerified(tx, 0, key, direct, 5n, "c-1");
+    assert.equal(cache.wasVerified(tx, 0, key, direct, 5n, "c-1"), true);
+    assert.equal(cache.wasVerified(tx, 1, key, direct, 5n, "c-1"), false, "another signer");
+    assert.equal(cache.wasVerified(tx, 0, other, direct, 5n, "c-1"), false, "another key");
+    assert.equal(cache.wasVerified(tx, 0, key, direct, 6n, "c-1"), false, "another account number");
+    assert.equal(cache.wasVerified(tx, 0, key, direct, 5n, "c-2"), false, "another chain");
+    const copy = { raw: { ...tx.raw } };
+    assert.equal(cache.wasVerified(copy, 0, key, direct, 5n, "c-1"), false, "another tx object");
+  });
+
+  it("remembers nothing for other sign modes or keys, nor when the cache is disabled", () => {
+    const cache = new SignatureCache(10);
+    const amino: SigData = { kind: "single", mode: SignMode.LEGACY_AMINO_JSON, signature: new Uint8Array(64) };
+    cache.rememberVerified(tx, 0, key, amino, 5n, "c-1");
+    assert.equal(cache.wasVerified(tx, 0, key, amino, 5n, "c-1"), false);
+    const ed: PubKey = { kind: "ed25519", key: new Uint8Array(32), address: new Uint8Array(20) };
+    cache.rememberVerified(tx, 1, ed, direct, 5n, "c-1");
+    assert.equal(cache.wasVerified(tx, 1, ed, direct, 5n, "c-1"), false);
+    const off = new SignatureCache(0);
+    off.rememberVerified(tx, 0, key, direct, 5n, "c-1");
+    assert.equal(off.wasVerified(tx, 0, key, direct, 5n, "c-1"), false);
+  });
+
+  it("has and add agree with the ids (length-prefixed fields)", () => {
+    const cache = new SignatureCache(2);
+    const k = Uint8Array.of(1);
+    const s = Uint8Array.of(2, 3);
+    const b = Uint8Array.of(4);
+    assert.equal(cache.hasId(SignatureCache.idOf(k, s, b)), false);
+    cache.add(k, s, b);
+    assert.ok(cache.hasId(SignatureCache.idOf(k, s, b)));
+    assert.notEqual(SignatureCache.idOf(k, s, b), SignatureCache.idOf(k, Uint8Array.of(2), Uint8Array.of(3, 4)));
+  });
+});
+
+describe("decoded accounts and keys", () => {
+  function keeperCtx(): { auth: AuthKeeper; ctx: Context } {
+    const store = openMultiStore(createMemoryDatabase(), { storeNames: [AUTH_STORE] });
+    const ctx = new Context(
+      { height: 1, timeNanos: 0n, chainId: "c" },
+      "deliver",
+      store.branch(),
+      new InfiniteGasMeter(),
+    );
+    return { auth: new AuthKeeper(), ctx };
+  }
+
+  it("an account read twice is one frozen object, not tied to the caller's address array", () => {
+    const { auth, ctx } = keeperCtx();
+    const address = keys[0]!.address.slice();
+    auth.setAccount(ctx, { address, pubKey: pubKeyAny(keys[0]!.pubKey), accountNumber: 3n, sequence: 4n });
+    const first = auth.getAccount(ctx, address)!;
+    const second = auth.getAccount(ctx, address)!;
+    assert.equal(first, second);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.pubKey));
+    assert.throws(() => ((first as { sequence: bigint }).sequence = 9n), TypeError);
+    address[0] = address[0]! ^ 0xff; // the caller reuses its array
+    assert.deepEqual(first.address, keys[0]!.address);
+    // A write stores new bytes: the next read decodes them.
+    auth.setAccount(ctx, { ...first, sequence: 5n });
+    assert.equal(auth.getAccount(ctx, keys[0]!.address)!.sequence, 5n);
+    assert.equal(first.sequence, 4n);
+  });
+
+  it("a key's memo is per type URL: the same bytes under another type decode (and fail) as that type", () => {
+    const any = pubKeyAny(keys[0]!.pubKey);
+    const k = decodeAccountPubKey(any);
+    assert.equal(decodeAccountPubKey(any), k);
+    assert.ok(Object.isFrozen(k));
+    assert.equal(k.kind, "secp256k1");
+    assert.throws(
+      () => decodeAccountPubKey({ typeUrl: ED25519_PUBKEY_URL, value: any.value }),
+      /length of pubkey is incorrect/,
+    );
+    assert.equal(decodeAccountPubKey(any), k);
+  });
+});
+
+describe("bytesId", () => {
+  it("equal bytes give equal ids, different bytes different ids (any length)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70 }), fc.uint8Array({ maxLength: 70 }), (a, b) => {
+        assert.equal(bytesId(a) === bytesId(b), a.length === b.length && a.every((x, i) => x === b[i]));
+        assert.equal(bytesId(a).length, a.length);
+      }),
+    );
+    const big = new Uint8Array(10_000).map((_, i) => i * 7);
+    const changed = big.slice();
+    changed[9_999] = changed[9_999]! ^ 1;
+    assert.equal(bytesId(big), bytesId(big.slice()));
+    assert.notEqual(bytesId(big), bytesId(changed));
+    assert.equal(bytesId(big).length, 10_000);
+  });
+});
