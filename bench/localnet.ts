@@ -4,11 +4,15 @@
  * Per load: committed tx/s, p50/p99 broadcast→commit latency, mean block interval.
  *
  * Txs are signed before each load step (signing is not part of the offered load), from many funded
- * accounts, and broadcast with `broadcast_tx_sync` to the validators in turn; one account's txs go
- * out one at a time (the next once the previous is answered), so none is refused for its sequence. Commits are observed by polling node 0's RPC (every 25 ms), so latencies carry
- * up to that much extra.
+ * accounts, and broadcast with `broadcast_tx_sync` to the validators in turn: every 10 ms the txs
+ * due by then, those for one validator in one JSON-RPC batch request (CometBFT's batch form, which
+ * any client may use; `BENCH_LOCALNET_RPC_BATCH=0` sends one HTTP request per tx). One account's
+ * txs go out one at a time (the next once the previous is answered), so none is refused for its
+ * sequence. Commits are observed by polling node 0's RPC (every 25 ms), so latencies carry up to
+ * that much extra. Per step it also reports the bench process's own CPU (% of a core) and the
+ * validators' CPU per committed tx (from /proc, all validator processes together).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -28,6 +32,13 @@ import type { BenchRow } from "./harness.ts";
 
 /** `BENCH_LOCALNET_LOADS=1000` (comma-separated) runs only those loads, for profiling. */
 const LOADS = (process.env["BENCH_LOCALNET_LOADS"] ?? "10,100,1000").split(",").map(Number);
+/** `BENCH_LOCALNET_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`: node flags of every validator process. */
+const NODE_FLAGS = (process.env["BENCH_LOCALNET_NODE_FLAGS"] ?? "").split(" ").filter((f) => f !== "");
+/**
+ * `BENCH_LOCALNET_RPC_BATCH=0`: one HTTP request per tx. By default the txs due for a validator in
+ * one 10 ms tick go in one JSON-RPC batch request (as a real client with many txs may send them).
+ */
+const RPC_BATCH = process.env["BENCH_LOCALNET_RPC_BATCH"] !== "0";
 const STEP_SECONDS = 4;
 const ACCOUNTS = 600;
 
@@ -38,7 +49,27 @@ interface StepResult {
   readonly p99Ms: number;
   readonly blockIntervalMs: number;
   readonly refused: number;
+  /** CPU the bench process itself used during the step (signing excluded), % of one core. */
+  readonly clientCpuPercent: number;
+  /** CPU of all validator processes during the step per committed tx (µs; Linux only, else 0). */
+  readonly validatorCpuUsPerTx: number;
 }
+
+/** CPU time (user + system, µs) of the processes, from /proc (0 where it cannot be read). */
+function processCpuUs(pids: readonly (number | undefined)[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+    } catch {
+      return 0;
+    }
+  }
+  return total;
+}
+const CLOCK_TICKS = 100;
 
 type Obj = Record<string, unknown>;
 
@@ -51,6 +82,19 @@ async function rpc(port: number, method: string, params: Obj = {}): Promise<Obj>
   const body = (await res.json()) as { result?: Obj; error?: unknown };
   if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
   return body.result;
+}
+
+/** One JSON-RPC batch request (CometBFT's `[{…}, {…}]`): each call's result, or an Error for its error. */
+async function rpcBatch(port: number, method: string, calls: readonly Obj[]): Promise<(Obj | Error)[]> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(calls.map((params, id) => ({ jsonrpc: "2.0", id, method, params }))),
+  });
+  const body = (await res.json()) as { id: number; result?: Obj; error?: unknown }[];
+  const out = calls.map((): Obj | Error => new Error(`${method}: no answer in the batch`));
+  for (const r of body) out[r.id] = r.result ?? new Error(`${method}: ${JSON.stringify(r.error)}`);
+  return out;
 }
 
 const quantile = (sorted: readonly number[], q: number): number =>
@@ -67,7 +111,8 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
       registerEnclaves: false, // the nodes run without enclaves (bank sends only)
       config: { logLevel: "warn", mempoolSize: 20_000 },
     });
-    for (const n of net.nodes) procs.push(spawnValidator(net, n.index, { logLevel: "warn", enclave: false }));
+    for (const n of net.nodes)
+      procs.push(spawnValidator(net, n.index, { logLevel: "warn", enclave: false, nodeFlags: NODE_FLAGS }));
     await Promise.all(procs.map((p) => p.ready));
     const rpcPorts = net.nodes.map((n) => n.rpcPort);
     const lcd = `http://127.0.0.1:${net.nodes[0]!.lcdPort}`;
@@ -139,31 +184,60 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
       let refused = 0;
       const blocksBefore = blockSeenAt.length;
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const pids = procs.map((p) => p.child.pid);
+      const validatorCpu0 = processCpuUs(pids);
       const pending: Promise<void>[] = [];
       // One account's txs are sent one after the other (sequence k + 1 once k is answered), as a
       // wallet does: concurrent requests may be served out of order and refused for their sequence.
       const lastOfAccount = new Array<Promise<void>>(ACCOUNTS).fill(Promise.resolve());
-      // Offered load: every 10 ms, the txs due by then, to the validators in turn. Latency counts
-      // from the moment a tx is due.
+      const onAnswer = (r: Obj): void => {
+        if (r["code"] === 0) return;
+        if (refused++ < 3) console.error(`  refused: code ${String(r["code"])} ${String(r["log"])}`);
+      };
+      const onError = (e: unknown): void => {
+        if (refused++ < 3) console.error(`  refused: ${(e as Error).message}`);
+      };
+      // Offered load: every 10 ms, the txs due by then, to the validators in turn (with RPC_BATCH, the
+      // txs due for one validator go in one JSON-RPC batch request). Latency counts from the moment a
+      // tx is due.
       for (let sent = 0; sent < total;) {
         const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * offered) + 1);
+        const byPort = new Map<number, number[]>();
         for (; sent < due; sent++) {
-          const { hash, b64 } = txs[sent]!;
           const port = rpcPorts[sent % rpcPorts.length]!;
-          const a = sent % ACCOUNTS;
-          sentAt.set(hash, performance.now());
-          lastOfAccount[a] = lastOfAccount[a]!.then(() =>
-            rpc(port, "broadcast_tx_sync", { tx: b64 }).then(
-              (r) => {
-                if (r["code"] === 0) return;
-                if (refused++ < 3) console.error(`  refused: code ${String(r["code"])} ${String(r["log"])}`);
-              },
-              (e: unknown) => {
-                if (refused++ < 3) console.error(`  refused: ${(e as Error).message}`);
-              },
-            ),
-          );
-          pending.push(lastOfAccount[a]!);
+          sentAt.set(txs[sent]!.hash, performance.now());
+          const list = byPort.get(port) ?? [];
+          list.push(sent);
+          byPort.set(port, list);
+        }
+        for (const [port, indexes] of byPort) {
+          if (RPC_BATCH) {
+            const accounts = indexes.map((i) => i % ACCOUNTS);
+            const before = Promise.all(accounts.map((a) => lastOfAccount[a]!));
+            const done = before
+              .then(() =>
+                rpcBatch(
+                  port,
+                  "broadcast_tx_sync",
+                  indexes.map((i) => ({ tx: txs[i]!.b64 })),
+                ),
+              )
+              .then(
+                (answers) => answers.forEach((r) => (r instanceof Error ? onError(r) : onAnswer(r))),
+                (e: unknown) => indexes.forEach(() => onError(e)), // every tx of a failed request
+              );
+            for (const a of accounts) lastOfAccount[a] = done;
+            pending.push(done);
+            continue;
+          }
+          for (const i of indexes) {
+            const a = i % ACCOUNTS;
+            lastOfAccount[a] = lastOfAccount[a]!.then(() =>
+              rpc(port, "broadcast_tx_sync", { tx: txs[i]!.b64 }).then(onAnswer, onError),
+            );
+            pending.push(lastOfAccount[a]!);
+          }
         }
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -174,6 +248,9 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
         if ([...sentAt.keys()].filter((h) => committedAt.has(h)).length >= total - refused) break;
         await new Promise((r) => setTimeout(r, 50));
       }
+      const cpu = process.cpuUsage(cpu0);
+      const validatorCpu = processCpuUs(pids) - validatorCpu0;
+      const stepMs = performance.now() - t0;
       const latencies: number[] = [];
       let lastCommit = t0;
       for (const [h, at] of sentAt) {
@@ -192,6 +269,8 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
         p99Ms: quantile(latencies, 0.99),
         blockIntervalMs: intervals.length === 0 ? 0 : intervals.reduce((s, x) => s + x, 0) / intervals.length,
         refused,
+        clientCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / stepMs) * 100),
+        validatorCpuUsPerTx: latencies.length === 0 ? 0 : Math.round(validatorCpu / latencies.length),
       });
       console.error(`  ${validators} validator(s), ${offered} tx/s offered: ${JSON.stringify(results.at(-1))}`);
     }
@@ -239,6 +318,16 @@ export async function localnetBenchmarks(): Promise<BenchRow[]> {
         baseline: b.p99Ms,
         baselineName: "1 validator",
         unit: "ms",
+        higherIsBetter: false,
+      },
+      {
+        // All validator processes together (so about 4× the single validator's at equal cost per node);
+        // steadier than tx/s on a shared machine.
+        name: `localnet 4 validators, ${r.offered} tx/s offered: validator CPU per committed tx`,
+        ours: r.validatorCpuUsPerTx,
+        baseline: b.validatorCpuUsPerTx,
+        baselineName: "1 validator",
+        unit: "µs",
         higherIsBetter: false,
       },
       {

@@ -435,6 +435,8 @@ export interface SpawnOptions {
   readonly enclave?: boolean;
   /** Called with every output line (e.g. to prefix and print it). */
   readonly onLine?: (line: string) => void;
+  /** Extra flags for the node binary, before the script (e.g. `--cpu-prof --cpu-prof-dir=…`). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Starts validator `index` of the localnet as its own process (`scrt start`). */
@@ -443,6 +445,7 @@ export function spawnValidator(net: Localnet, index: number, o: SpawnOptions = {
   if (node === undefined) throw new NodeError("NODE_INVALID_OPTIONS", `no node ${index} in the localnet`);
   const args = [
     ...(CLI_MAIN.endsWith(".ts") ? ["--import", "tsx"] : []),
+    ...(o.nodeFlags ?? []),
     CLI_MAIN,
     "start",
     "--home",

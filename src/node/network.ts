@@ -7,7 +7,7 @@
  *                     ├► a later height ─► kept until consensus starts it (heightStarted); the next
  *                     │   height also wakes a node that waits for txs; two or more ahead: block sync
  *                     └► an earlier height ─► ignored
- * gossip "txs" ─► mempool.add (CheckTx) ─► accept / ignore
+ * gossip "txs" (batches) ─► mempool.add (CheckTx) each ─► accept (one admitted) / ignore
  * /scrt/sync ─► stored blocks with their seen commits (sync.ts), and catch-up from peers
  * /scrt/consensus-state/1.0.0 ─► a stalled height pulls the peers' proposals and votes of that height
  * ```
@@ -190,7 +190,7 @@ export class P2PNetwork implements NodeNetwork {
     if (this.host !== undefined) throw new NodeError("NODE_INVALID_OPTIONS", "the network is already attached");
     this.host = host;
     this.p2p.handle("consensus", (msg) => this.onConsensus(msg));
-    this.p2p.handle("txs", (tx) => this.onTx(tx));
+    this.p2p.handle("txs", (txs) => this.onTxs(txs));
     this.p2p.setBlockProvider(blockProviderOf(host.blockStore));
     this.sync = new NodeBlockSync(this.p2p, host, {
       checkIntervalMs: this.syncCheckMs,
@@ -227,9 +227,10 @@ export class P2PNetwork implements NodeNetwork {
     this.publish({ type: "proposal", proposal, block });
   }
 
+  /** Gossips an admitted tx (batched with others for a few ms by the p2p layer). */
   broadcastTx(tx: Uint8Array): void {
     if (this.closed || this.host === undefined) return;
-    this.p2p.publish("txs", tx).catch((e: unknown) => this.publishFailed("txs", e));
+    this.p2p.broadcastTx(tx);
   }
 
   heightStarted(height: number): void {
@@ -367,14 +368,23 @@ export class P2PNetwork implements NodeNetwork {
     }
   }
 
-  private onTx(tx: Uint8Array): Verdict {
+  /**
+   * A peer's batch of txs: each one through the mempool (CheckTx). The batch is relayed when at least
+   * one of its txs was new and admitted here; refused txs are not the relaying peer's fault (a peer
+   * with another mempool state may have admitted them), so they never count against it.
+   */
+  private onTxs(txs: readonly Uint8Array[]): Verdict {
     const host = this.host;
     if (host === undefined || this.closed) return "ignore";
-    try {
-      return host.mempool.add(tx).outcome.ok ? "accept" : "ignore";
-    } catch {
-      return "ignore"; // duplicate, full pool, oversized: not the relaying peer's fault
+    let admitted = false;
+    for (const tx of txs) {
+      try {
+        if (host.mempool.add(tx).outcome.ok) admitted = true;
+      } catch {
+        // duplicate, full pool, oversized
+      }
     }
+    return admitted ? "accept" : "ignore";
   }
 
   async close(): Promise<void> {

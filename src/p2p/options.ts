@@ -5,6 +5,7 @@ import { CHANNELS, type ChannelName } from "./channels.ts";
 import { P2PError } from "./errors.ts";
 import type { NodeKey } from "./identity.ts";
 import type { QueueOptions } from "./queue.ts";
+import type { TxBatchOptions } from "./txBatch.ts";
 import { DEFAULT_SCORE_OPTIONS, OFFENCES, type ScoreOptions } from "./score.ts";
 
 /** CometBFT's default `max_block_size_bytes` (21 MiB): the largest block a proposal may carry. */
@@ -39,6 +40,8 @@ export interface P2POptions {
   /** Largest accepted gossip message per channel (encoded bytes). */
   readonly maxMessageBytes: Readonly<Record<ChannelName, number>>;
   readonly queue: QueueOptions;
+  /** Outbound tx gossip batching (`broadcastTx`); `maxBytes` is capped by `maxMessageBytes.txs`. */
+  readonly txBatch: TxBatchOptions;
   readonly score: ScoreOptions;
   /** How long a refused peer (wrong chain, bad handshake) stays refused. */
   readonly refuseDurationMs: number;
@@ -68,6 +71,7 @@ export function defaultP2POptions(input: P2POptionsInput): P2POptions {
     redialMaxMs: 60_000,
     maxMessageBytes: { txs: 1_048_576, consensus: DEFAULT_MAX_BLOCK_BYTES + 65_536, evidence: 65_536 },
     queue: { maxPerPeer: 512, concurrency: 16 },
+    txBatch: { maxDelayMs: 20, maxTxs: 1000, maxBytes: 256 * 1024, relayDelayMs: 50 },
     score: DEFAULT_SCORE_OPTIONS,
     refuseDurationMs: 60_000,
     handshakeTimeoutMs: 10_000,
@@ -127,6 +131,13 @@ export function validateP2POptions(o: P2POptions): P2POptions {
   for (const c of CHANNELS) positiveInt(`maxMessageBytes.${c}`, o.maxMessageBytes[c]);
   positiveInt("queue.maxPerPeer", o.queue.maxPerPeer);
   positiveInt("queue.concurrency", o.queue.concurrency);
+  for (const k of ["maxDelayMs", "relayDelayMs"] as const) {
+    if (!Number.isSafeInteger(o.txBatch[k]) || o.txBatch[k] < 0) {
+      throw new P2PError("P2P_BAD_OPTIONS", `txBatch.${k} must be a non-negative integer`);
+    }
+  }
+  positiveInt("txBatch.maxTxs", o.txBatch.maxTxs);
+  positiveInt("txBatch.maxBytes", o.txBatch.maxBytes);
   positiveInt("handshakeTimeoutMs", o.handshakeTimeoutMs);
   positiveInt("heartbeatIntervalMs", o.heartbeatIntervalMs);
   positiveInt("refuseDurationMs", o.refuseDurationMs);

@@ -35,6 +35,7 @@ import { validateP2POptions, type P2POptions } from "./options.ts";
 import { parsePeerAddress, PersistentPeers, type PeerAddress } from "./peers.ts";
 import { InboundQueues, type QueueStats } from "./queue.ts";
 import { PeerScoreBook, type Offence } from "./score.ts";
+import { TxBatcher } from "./txBatch.ts";
 
 /** Version of this node's p2p protocols; a peer with another one is refused at the handshake. */
 export const P2P_PROTOCOL_VERSION = 1;
@@ -188,6 +189,7 @@ export class P2PNode implements SyncNetwork {
   private readonly persistentAddresses: readonly PeerAddress[];
   private persistent: PersistentPeers | undefined;
   private provider: BlockProvider | undefined;
+  private txBatcher: TxBatcher | undefined;
   private readonly ownInfo: NodeInfo;
   private readonly metrics: ReturnType<typeof createP2PMetrics>;
   private readonly gossip: GossipStats = {
@@ -268,6 +270,14 @@ export class P2PNode implements SyncNetwork {
       { minMs: o.redialMinMs, maxMs: o.redialMaxMs },
       (address, err) => this.log.debug("persistent peer dial failed", { peer: address.text, error: errorText(err) }),
     );
+    this.txBatcher = new TxBatcher(
+      { ...o.txBatch, maxBytes: Math.min(o.txBatch.maxBytes, o.maxMessageBytes.txs) },
+      (txs) => {
+        this.publish("txs", txs).catch((e: unknown) =>
+          this.log.debug("tx gossip failed", { txs: txs.length, error: errorText(e) }),
+        );
+      },
+    );
     this.accepting = true;
     this.persistent.start();
     this.linkCheck = setInterval(() => this.checkGossipLinks(), Math.max(500, 5 * o.heartbeatIntervalMs));
@@ -335,6 +345,8 @@ export class P2PNode implements SyncNetwork {
     if (this.linkCheck !== undefined) clearInterval(this.linkCheck);
     this.linkCheck = undefined;
     this.accepting = false;
+    this.txBatcher?.close();
+    this.txBatcher = undefined;
     this.node = undefined;
     for (const [peer, st] of this.peers) {
       if (st.timer !== undefined) clearTimeout(st.timer);
@@ -729,6 +741,19 @@ export class P2PNode implements SyncNetwork {
     return result.recipients.length;
   }
 
+  /**
+   * Gossips a tx on the `txs` channel, batched with the others handed in within `txBatch.maxDelayMs`
+   * (one message per batch; see txBatch.ts). A no-op before `start` and after `stop`.
+   */
+  broadcastTx(tx: Uint8Array): void {
+    this.txBatcher?.add(tx);
+  }
+
+  /** Sends the pending tx batch now (tests, orderly shutdown). */
+  flushTxs(): void {
+    this.txBatcher?.flush();
+  }
+
   private report(msgId: string, peer: string, verdict: Verdict): void {
     this.metrics.gossip[verdict === "accept" ? "accepted" : verdict === "reject" ? "rejected" : "ignored"].inc();
     const acceptance =
@@ -790,7 +815,16 @@ export class P2PNode implements SyncNetwork {
     }
     if (verdict !== "accept" && verdict !== "reject") verdict = "ignore";
     this.gossip[verdict === "accept" ? "accepted" : verdict === "reject" ? "rejected" : "ignored"]++;
-    this.report(item.msgId, peer, verdict);
+    const relayDelay = item.channel === "txs" && verdict === "accept" ? this.options.txBatch.relayDelayMs : 0;
+    if (relayDelay > 0) {
+      // Forwarded a little later, so that peers that got the batch straight from its origin have had
+      // time to say so (gossipsub IDONTWANT) and are skipped.
+      const msgId = item.msgId;
+      const t = setTimeout(() => this.report(msgId, peer, "accept"), relayDelay);
+      t.unref();
+    } else {
+      this.report(item.msgId, peer, verdict);
+    }
     if (verdict === "reject") this.penalize(peer, "gossipRejected");
   }
 

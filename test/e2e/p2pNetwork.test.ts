@@ -121,7 +121,7 @@ describe("p2p network", () => {
     assert.equal(a.connectedPeers()[0]!.moniker, "b");
 
     const tx = sampleTx("from A");
-    assert.equal(await a.publish("txs", tx), 1, "A sends to its one peer");
+    assert.equal(await a.publish("txs", [tx]), 1, "A sends to its one peer");
     const vote: ConsensusMessage = { type: "vote", vote: sampleVote(7n) };
     await c.publish("consensus", vote);
 
@@ -130,23 +130,31 @@ describe("p2p network", () => {
     await waitFor("B got both", () => gotB.length === 2);
 
     const txAtC = gotC.find((r) => r.channel === "txs")!;
-    assert.deepEqual(txAtC.value, tx);
+    assert.deepEqual(txAtC.value, [tx]);
     assert.equal(txAtC.from.nodeId, b.nodeId, "C received it from B, its only peer");
     const voteAtA = gotA.find((r) => r.channel === "consensus")!;
     assert.deepEqual(voteAtA.value, vote);
     assert.equal(voteAtA.from.peerId, b.peerId.toString());
     assert.equal(gotA.filter((r) => r.channel === "txs").length, 0, "no echo of A's own tx");
-    assert.equal(await a.publish("txs", tx), 0, "a duplicate is not sent again");
+    assert.equal(await a.publish("txs", [tx]), 0, "a duplicate is not sent again");
     assert.equal(bMetrics.values.get("p2p_gossip_accepted_total"), 2);
+    assert.equal(gotB.filter((r) => r.channel === "txs").length, 1);
     assert.equal(bMetrics.values.get("p2p_peers"), 2);
+
+    // broadcastTx batches: two txs handed in together reach C (through B) as one message, in order.
+    const [t1, t2] = [sampleTx("batched 1"), sampleTx("batched 2")];
+    a.broadcastTx(t1);
+    a.broadcastTx(t2);
+    await waitFor("C got A's batch", () => gotC.filter((r) => r.channel === "txs").length === 2);
+    assert.deepEqual(gotC.filter((r) => r.channel === "txs").at(-1)!.value, [t1, t2]);
 
     // A handler's reject stops the forwarding and costs the sender score.
     b.handle("txs", () => "reject");
-    await a.publish("txs", sampleTx("rejected by B"));
+    await a.publish("txs", [sampleTx("rejected by B")]);
     await waitFor("B rejected A's second tx", () => b.stats().gossip.rejected === 1);
     assert.ok(b.score(a.peerId.toString()) < 0, "A's score at B went down");
     await b.gossipIdle();
-    assert.equal(gotC.filter((r) => r.channel === "txs").length, 1, "the rejected tx never reached C");
+    assert.equal(gotC.filter((r) => r.channel === "txs").length, 2, "the rejected tx never reached C");
   });
 
   test("a persistent peer is redialled after it restarts", async () => {
@@ -203,19 +211,18 @@ describe("p2p network", () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
     const handled: string[] = [];
-    b.handle("txs", async (tx): Promise<"accept"> => {
+    b.handle("txs", async (txs): Promise<"accept"> => {
       await gate;
-      handled.push(new TextDecoder().decode(tx).slice(-3));
+      handled.push(new TextDecoder().decode(txs[0]).slice(-3));
       return "accept";
     });
     await a.dial(b.multiaddrs()[0]!);
     await waitFor("mesh", () => a.meshPeers("txs").length === 1 && b.isVerified(a.peerId.toString()));
     const tag = (i: number): string => `#${String(i).padStart(2, "0")}`;
     for (let i = 0; i < 20; i++) {
-      await a.publish(
-        "txs",
+      await a.publish("txs", [
         encodeTxRaw({ bodyBytes: utf8Encode("b"), authInfoBytes: utf8Encode(`flood ${tag(i)}`), signatures: [] }),
-      );
+      ]);
     }
     await waitFor("B received all 20", () => b.stats().gossip.received === 20);
     const q = b.stats().queue;
@@ -328,18 +335,18 @@ describe("p2p network", () => {
     );
     await assert.rejects(clash.start(), (e) => isCodedError(e, "P2P_LISTEN_FAILED"));
     const idle = createP2P(testP2POptions({ chainId: CHAIN, genesisHash: GENESIS, nodeKey: generateNodeKey() }));
-    await assert.rejects(idle.publish("txs", sampleTx("early")), (e) => isCodedError(e, "P2P_NOT_STARTED"));
+    await assert.rejects(idle.publish("txs", [sampleTx("early")]), (e) => isCodedError(e, "P2P_NOT_STARTED"));
     assert.throws(
       () => idle.multiaddrs(),
       (e) => isCodedError(e, "P2P_NOT_STARTED"),
     );
     await idle.start();
-    await assert.rejects(idle.publish("txs", new Uint8Array(2_000_000)), (e) =>
+    await assert.rejects(idle.publish("txs", [new Uint8Array(2_000_000)]), (e) =>
       isCodedError(e, "P2P_MESSAGE_TOO_LARGE"),
     );
     await idle.stop();
     await idle.stop();
-    await assert.rejects(idle.publish("txs", sampleTx("late")), (e) => isCodedError(e, "P2P_NOT_STARTED"));
+    await assert.rejects(idle.publish("txs", [sampleTx("late")]), (e) => isCodedError(e, "P2P_NOT_STARTED"));
   });
 
   test("CometBFT-style id@host:port: the peer's key must hash to the node id", async () => {

@@ -153,15 +153,23 @@ describe("p2p codec", () => {
     for (const c of CHANNELS) onlyCodedErrors((b) => CHANNEL_CODECS[c].decode(b));
   });
 
-  test("channel codecs: txs must be a TxRaw with body and auth info; topics are namespaced", () => {
+  test("channel codecs: txs is a non-empty batch of TxRaws with body and auth info; topics are namespaced", () => {
     const tx = encodeTxRaw({ bodyBytes: new Uint8Array([1]), authInfoBytes: new Uint8Array([2]), signatures: [] });
-    assert.deepEqual(CHANNEL_CODECS.txs.decode(tx), tx);
+    const tx2 = encodeTxRaw({ bodyBytes: new Uint8Array([3]), authInfoBytes: new Uint8Array([4]), signatures: [] });
+    const batch = CHANNEL_CODECS.txs.encode([tx, tx2]);
+    // Txs {repeated bytes txs = 1}: two length-delimited field-1 entries, in order.
+    assert.deepEqual(batch, new Uint8Array([0x0a, tx.length, ...tx, 0x0a, tx2.length, ...tx2]));
+    assert.deepEqual(CHANNEL_CODECS.txs.decode(batch), [tx, tx2]);
     const noAuth = encodeTxRaw({ bodyBytes: new Uint8Array([1]), authInfoBytes: new Uint8Array(0), signatures: [] });
-    assert.throws(
-      () => CHANNEL_CODECS.txs.decode(noAuth),
-      (e) => isCodedError(e, "CODEC_INVALID_VALUE"),
-    );
+    for (const bad of [CHANNEL_CODECS.txs.encode([tx, noAuth]), new Uint8Array(0), tx]) {
+      assert.throws(
+        () => CHANNEL_CODECS.txs.decode(bad),
+        (e) => isCodedError(e),
+        "one bad tx, an empty batch or a bare TxRaw refuses the whole message",
+      );
+    }
     assert.equal(topicName("secret-4", "consensus"), "/scrt/secret-4/consensus/1");
+    assert.equal(topicName("secret-4", "txs"), "/scrt/secret-4/txs/2");
     assert.notEqual(topicName("a", "txs"), topicName("b", "txs"));
   });
 });

@@ -114,6 +114,10 @@ export class SubscriptionHub {
   }
 
   private publish(event: NodeEvent): void {
+    // Encoding every block and tx costs even when nobody listens: only with a subscription.
+    let anySubscription = false;
+    for (const client of this.clients) if (client.subscriptions.size > 0) anySubscription = true;
+    if (!anySubscription) return;
     let published: Published[];
     try {
       published = toPublished(event);
