@@ -244,7 +244,9 @@ export function runEngine(enclave: WorkerEnclave, p: Prepared): number {
     },
     contractLookup: () => ({ found: undefined }),
     chainQuery: () => ({ response: new TextEncoder().encode('{"Err":{"unknown":{}}}'), gas: 0n }),
+    codeLookup: () => ({ code: p.token }),
   };
+  const codeHash = sha256(p.token);
   const sigInfoOf = (tx: Uint8Array, accountNumber: bigint) => {
     const raw = decodeTxRaw(tx);
     const info = decodeAuthInfo(raw.authInfoBytes);
@@ -271,7 +273,7 @@ export function runEngine(enclave: WorkerEnclave, p: Prepared): number {
   const init = enclave.call(
     "contractInstantiate",
     {
-      code: p.token,
+      codeHash,
       block: block(1),
       contract,
       gasLimitWasm: 10_000_000_000n,
@@ -311,7 +313,7 @@ export function runEngine(enclave: WorkerEnclave, p: Prepared): number {
       const out = enclave.call(
         "contractExecute",
         {
-          code: p.token,
+          codeHash,
           block: block(c.height),
           contract,
           gasLimitWasm: GAS * 1000n,

@@ -442,6 +442,7 @@ export class SecretApp {
     });
     this.deliver = { header, state };
     this.compute.blockRandom = req.random;
+    this.compute.blockTxs = req.txs;
     // While the enclave runs tx i, the host verifies the signatures of txs i+1… into the signature cache.
     let running = 0;
     const prepass = this.signaturePrepass(

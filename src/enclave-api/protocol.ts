@@ -16,7 +16,7 @@
 import { EnclaveApiError } from "./errors.ts";
 import { decodeValue, encodeValue, encodeWithHeader, Reader, Writer, w, type Infer, type Schema } from "./wire.ts";
 
-export const ENCLAVE_PROTOCOL_VERSION = 5;
+export const ENCLAVE_PROTOCOL_VERSION = 6;
 
 const key32 = w.bytes(32);
 const publicKeys = { nodeExchKey: key32, ioExchKey: key32 } as const;
@@ -31,8 +31,11 @@ const contractKey = w.struct({
   currentContractKeyProof: w.optional(w.bytes(32)),
 });
 const contractCall = {
-  /** The stored (uncompressed) code; the enclave hashes it itself. */
-  code: w.bytes(),
+  /**
+   * SHA-256 of the stored (uncompressed) code to run. The enclave runs it from its own cache, or asks
+   * for the bytes with the `codeLookup` ocall and checks that they hash to this.
+   */
+  codeHash: key32,
   block: w.struct({ height: w.u64, timeNanos: w.u64, chainId: w.string }),
   /** Canonical contract address. */
   contract: w.bytes(),
@@ -54,6 +57,15 @@ const signedCall = {
   transaction: w.optional(w.struct({ index: w.u32, hash: w.string })),
   blockRandom: w.optional(w.bytes(32)),
   callCounter,
+  /**
+   * Signatures of the block's next transactions, as the host expects the enclave to be asked to verify
+   * them: after answering, while the host works on its side, the enclave verifies them into its own
+   * cache of verified signatures (keyed by every byte verified). A hint changes no result: it only
+   * lets a later check of exactly those bytes skip the elliptic-curve work.
+   */
+  upcoming: w.optional(
+    w.list(w.struct({ signMode: w.u32, signBytes: w.bytes(), publicKey: w.bytes(), signature: w.bytes() }), 8),
+  ),
 };
 const attribute = w.struct({ key: w.string, value: w.string });
 const gasReport = w.struct({
@@ -242,16 +254,25 @@ export const OCALLS = {
     request: w.struct({ teeType: w.u32, measurement: key32, platformId: key32, reportData: w.bytes(64) }),
     response: w.struct({ evidence: w.bytes() }),
   },
-  /** Reads an enclave-chosen key of a contract's state; `gas` is the store gas the host charged. */
+  /**
+   * Reads an enclave-chosen key of a contract's state; `gas` is the store gas the host charged. With
+   * `fallbackKey` (the key's legacy form), a host that finds no value under `key` reads `fallbackKey`
+   * next and answers it in `fallback`: two reads in order, one round trip.
+   */
   contractStateRead: {
     id: 6,
-    request: w.struct({ contract: w.bytes(), key: w.bytes() }),
-    response: w.struct({ value: w.optional(w.bytes()), gas: w.u64 }),
+    request: w.struct({ contract: w.bytes(), key: w.bytes(), fallbackKey: w.optional(w.bytes()) }),
+    response: w.struct({
+      value: w.optional(w.bytes()),
+      gas: w.u64,
+      fallback: w.optional(w.struct({ value: w.optional(w.bytes()), gas: w.u64 })),
+    }),
   },
+  /** Deletes `key`, then (when given) `fallbackKey`; `fallbackGas` is the second delete's store gas. */
   contractStateRemove: {
     id: 7,
-    request: w.struct({ contract: w.bytes(), key: w.bytes() }),
-    response: w.struct({ gas: w.u64 }),
+    request: w.struct({ contract: w.bytes(), key: w.bytes(), fallbackKey: w.optional(w.bytes()) }),
+    response: w.struct({ gas: w.u64, fallbackGas: w.optional(w.u64) }),
   },
   /**
    * The flush of a successful call, in order: delete `legacyKey`, then set `storedKey`. Posted: it
@@ -266,17 +287,26 @@ export const OCALLS = {
     }),
     response: w.struct({}),
   },
-  /** Code and contract key of another contract, for a contract-to-contract query. */
+  /** Code hash and contract key of another contract, for a contract-to-contract query. */
   contractLookup: {
     id: 9,
     request: w.struct({ address: w.bytes() }),
-    response: w.struct({ found: w.optional(w.struct({ code: w.bytes(), contractKey })) }),
+    response: w.struct({ found: w.optional(w.struct({ codeHash: key32, contractKey })) }),
   },
   /** A chain query other than a wasm smart query; answers with the contract-abi.md §9 envelope. */
   chainQuery: {
     id: 10,
     request: w.struct({ request: w.bytes(), gasLimitWasm: w.u64 }),
     response: w.struct({ response: w.bytes(), gas: w.u64 }),
+  },
+  /**
+   * The stored (uncompressed) code of a code hash, asked for when the enclave's code cache misses; the
+   * enclave refuses bytes that do not hash to `codeHash`. No gas (codes live outside the metered store).
+   */
+  codeLookup: {
+    id: 11,
+    request: w.struct({ codeHash: key32 }),
+    response: w.struct({ code: w.optional(w.bytes()) }),
   },
 } as const satisfies Record<string, CallDefinition>;
 

@@ -54,6 +54,12 @@ export function errorToWire(e: unknown): ErrorPayload {
 
 export interface ServeOptions {
   readonly errorToWire?: (e: unknown) => ErrorPayload;
+  /**
+   * Work to do after an answer is sent, while the host computes: called with `interrupted`, which
+   * turns true as soon as the host's next frame is there (the work should then stop at its next step).
+   * Its errors are dropped; it must not make ocalls (there is no ecall to make them in).
+   */
+  readonly idle?: (interrupted: () => boolean) => void;
 }
 
 type AnyHandler = (request: unknown, ctx: EcallContext) => unknown;
@@ -205,11 +211,20 @@ export function serveEcalls(
     }
   };
 
+  const idle = options.idle;
+  const interrupted = (): boolean => channel.isMyTurn() || channel.isDead();
   for (;;) {
     try {
       pending = [];
       pendingBytes = 0;
       sendFrame(answer(channel.receive(undefined, nextEcallSpin)));
+      if (idle !== undefined && !interrupted()) {
+        try {
+          idle(interrupted);
+        } catch {
+          // idle work never fails a call
+        }
+      }
     } catch (e) {
       if (isCodedError(e, "ENCLAVE_API_DEAD")) return;
       if (isCodedError(e) && e.code.startsWith("ENCLAVE_API_")) {

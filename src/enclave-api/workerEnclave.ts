@@ -80,6 +80,9 @@ export interface WorkerEnclaveOptions {
   readonly loader?: string | null;
 }
 
+/** Ocall answers of one ecall whose following waits keep spin records of their own (see `#afterOcallSpin`). */
+const AFTER_OCALL_ORDINALS = 8;
+
 function toUrl(entry: string | URL): URL {
   if (entry instanceof URL) return entry;
   if (entry.startsWith("file:")) return new URL(entry);
@@ -178,10 +181,13 @@ export class WorkerEnclave implements EnclaveClient {
   readonly #scratch = new Writer(64 * 1024);
   /**
    * Spin records per kind of wait: the first answer to each ecall (a contract call verifies a signature
-   * before its first ocall; a ping answers at once), and the enclave's next frame after an ocall answer.
+   * before its first ocall; a ping answers at once), and the enclave's next frame after the n-th ocall
+   * answer of each ecall (n capped at {@link AFTER_OCALL_ORDINALS} − 1): a token transfer's second
+   * read follows its first within microseconds, while its answer comes only after the rest of the
+   * contract, the flush and the output encryption, so the two waits are kept apart.
    */
   readonly #firstWaitSpin = new Map<number, SpinStats>();
-  readonly #afterOcallSpin = new SpinStats();
+  readonly #afterOcallSpin = new Map<number, SpinStats>();
   #idleWork: IdleWork | undefined;
   #busy = false;
   #closed = false;
@@ -249,9 +255,11 @@ export class WorkerEnclave implements EnclaveClient {
       this.#runIdleWork();
       let spin = this.#firstWaitSpin.get(def.id);
       if (spin === undefined) this.#firstWaitSpin.set(def.id, (spin = new SpinStats()));
-      for (;;) {
+      for (let answered = 0; ; answered++) {
         const message = this.#channel.receive(deadline, spin);
-        spin = this.#afterOcallSpin;
+        const kind = def.id * AFTER_OCALL_ORDINALS + Math.min(answered, AFTER_OCALL_ORDINALS - 1);
+        spin = this.#afterOcallSpin.get(kind);
+        if (spin === undefined) this.#afterOcallSpin.set(kind, (spin = new SpinStats()));
         let bytes = message;
         if (message[0] === FrameType.OcallPosted) {
           const { posted, rest } = splitPostedFrames(message);

@@ -12,22 +12,40 @@ import {
   ContractEngine,
   type QuerySuccess,
 } from "./contracts.ts";
+import { CodeCache, type CodeSource } from "./codeCache.ts";
 import type { KeyChain } from "./keys.ts";
+import { type SignatureHint, preverifySignature } from "./txVerify.ts";
 
 type Outcome = EcallResponse<"contractExecute">;
 
-/** A ContractHost whose every method is an ocall. */
-function ocallHost(ctx: EcallContext): ContractHost {
+/** The host's stored codes, asked for only when the enclave's cache misses. */
+const codeSource =
+  (ctx: EcallContext): CodeSource =>
+  (codeHash) =>
+    ctx.ocall("codeLookup", { codeHash }).code;
+
+/** A ContractHost whose every method is an ocall (codes of nested queries come from `codes`). */
+function ocallHost(ctx: EcallContext, codes: CodeCache): ContractHost {
   return {
-    stateRead: (contract, key) => {
-      const { value, gas } = ctx.ocall("contractStateRead", { contract, key });
-      return { value, gas };
+    stateRead: (contract, key, fallbackKey) => {
+      const { value, gas, fallback } = ctx.ocall("contractStateRead", { contract, key, fallbackKey });
+      return {
+        value,
+        gas,
+        fallback: fallback === undefined ? undefined : { value: fallback.value, gas: fallback.gas },
+      };
     },
-    stateRemove: (contract, key) => ctx.ocall("contractStateRemove", { contract, key }),
+    stateRemove: (contract, key, fallbackKey) => ctx.ocall("contractStateRemove", { contract, key, fallbackKey }),
     stateWrite: (contract, ops) => {
       ctx.ocall("contractStateWrite", { contract, ops: [...ops] });
     },
-    contract: (address) => ctx.ocall("contractLookup", { address }).found,
+    contract: (address) => {
+      const found = ctx.ocall("contractLookup", { address }).found;
+      if (found === undefined) return undefined;
+      // The cache hands out only bytes that hash to `found.codeHash` (checked when fetched).
+      const code = codes.get(found.codeHash, codeSource(ctx));
+      return { code, codeHash: found.codeHash, contractKey: found.contractKey };
+    },
     chainQuery: (request, gasLimitWasm) => ctx.ocall("chainQuery", { request, gasLimitWasm }),
   };
 }
@@ -90,8 +108,24 @@ function toOutcome(
   };
 }
 
-/** The engine is created on first use, once the keychain is loaded. */
-export function createContractEcalls(keychain: () => KeyChain) {
+/**
+ * A call whose code could not be had (the host has none for the hash, or sent other bytes, or its
+ * `codeLookup` handler failed): an enclave error in the outcome, as the engine reports its own.
+ */
+function codeFailure(e: unknown, callCounter: Outcome["callCounter"]): Outcome {
+  const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+  const coded = e instanceof Error && typeof code === "string";
+  return {
+    ...EMPTY_OUTCOME,
+    errorKind: "enclave",
+    errorCode: coded ? code : "ENCLAVE_INTERNAL",
+    errorMessage: coded ? e.message : "internal error during execution",
+    callCounter,
+  };
+}
+
+/** The engine is created on first use, once the keychain is loaded; the code cache lives as long as the thread. */
+export function createContractEcalls(keychain: () => KeyChain, codes: CodeCache = new CodeCache()) {
   let engine: ContractEngine | undefined;
   let engineKeys: KeyChain | undefined;
   const current = (): ContractEngine => {
@@ -108,8 +142,10 @@ export function createContractEcalls(keychain: () => KeyChain) {
       | EcallRequest<"contractInstantiate">
       | EcallRequest<"contractMigrate">
       | EcallRequest<"contractUpdateAdmin">,
+    code: Uint8Array,
   ) => ({
-    code: req.code,
+    code,
+    codeHash: req.codeHash,
     block: req.block,
     contract: req.contract,
     gasLimitWasm: req.gasLimitWasm,
@@ -120,64 +156,102 @@ export function createContractEcalls(keychain: () => KeyChain) {
     blockRandom: req.blockRandom ?? null,
     callCounter: req.callCounter,
   });
-  return {
-    contractInstantiate: (req: EcallRequest<"contractInstantiate">, ctx: EcallContext): Outcome => {
-      const result = current().instantiate({ ...signed(req), funds: req.funds, admin: req.admin }, ocallHost(ctx));
-      return result.ok
-        ? toOutcome(result, { contractKey: result.contractKey, adminProof: result.adminProof })
-        : toOutcome(result);
-    },
+  // Hinted signatures of the next calls, verified after the answer (see `idle`), newest last.
+  let hints: SignatureHint[] = [];
+  const noCounter = { height: 0n, counter: 0n };
+  /** Runs `body` with the request's code (cached, or fetched and checked); a code failure is an outcome. */
+  const withCode = (
+    req: { readonly codeHash: Uint8Array; readonly callCounter?: Outcome["callCounter"] },
+    ctx: EcallContext,
+    body: (code: Uint8Array, host: ContractHost) => Outcome,
+  ): Outcome => {
+    let code: Uint8Array;
+    try {
+      code = codes.get(req.codeHash, codeSource(ctx));
+    } catch (e) {
+      return codeFailure(e, req.callCounter ?? noCounter);
+    }
+    return body(code, ocallHost(ctx, codes));
+  };
+  /** Queues a signed call's hints (replacing older ones, which the host has moved past). */
+  const hinted = <R extends { readonly upcoming?: readonly SignatureHint[] | undefined }>(req: R): R => {
+    if (req.upcoming !== undefined && req.upcoming.length > 0) hints = [...req.upcoming];
+    return req;
+  };
+  /** Verifies queued hints one at a time until none is left or the host's next frame is there. */
+  const idle = (interrupted: () => boolean): void => {
+    while (hints.length > 0 && !interrupted()) preverifySignature(hints.shift()!);
+  };
+  const handlers = {
+    contractInstantiate: (req: EcallRequest<"contractInstantiate">, ctx: EcallContext): Outcome =>
+      withCode(hinted(req), ctx, (code, host) => {
+        const result = current().instantiate({ ...signed(req, code), funds: req.funds, admin: req.admin }, host);
+        return result.ok
+          ? toOutcome(result, { contractKey: result.contractKey, adminProof: result.adminProof })
+          : toOutcome(result);
+      }),
     contractExecute: (req: EcallRequest<"contractExecute">, ctx: EcallContext): Outcome =>
-      toOutcome(current().execute({ ...signed(req), funds: req.funds, contractKey: req.contractKey }, ocallHost(ctx))),
-    contractMigrate: (req: EcallRequest<"contractMigrate">, ctx: EcallContext): Outcome => {
-      const result = current().migrate(
-        { ...signed(req), contractKey: req.contractKey, adminProof: req.adminProof },
-        ocallHost(ctx),
-      );
-      return result.ok
-        ? toOutcome(result, { contractKey: result.newContractKey, newContractKeyProof: result.newContractKeyProof })
-        : toOutcome(result);
-    },
-    contractUpdateAdmin: (req: EcallRequest<"contractUpdateAdmin">, ctx: EcallContext): Outcome => {
-      const result = current().updateAdmin(
-        { ...signed(req), contractKey: req.contractKey, adminProof: req.adminProof, newAdmin: req.newAdmin },
-        ocallHost(ctx),
-      );
-      return result.ok ? toOutcome(result, { adminProof: result.adminProof }) : toOutcome(result);
-    },
+      withCode(hinted(req), ctx, (code, host) =>
+        toOutcome(current().execute({ ...signed(req, code), funds: req.funds, contractKey: req.contractKey }, host)),
+      ),
+    contractMigrate: (req: EcallRequest<"contractMigrate">, ctx: EcallContext): Outcome =>
+      withCode(hinted(req), ctx, (code, host) => {
+        const result = current().migrate(
+          { ...signed(req, code), contractKey: req.contractKey, adminProof: req.adminProof },
+          host,
+        );
+        return result.ok
+          ? toOutcome(result, { contractKey: result.newContractKey, newContractKeyProof: result.newContractKeyProof })
+          : toOutcome(result);
+      }),
+    contractUpdateAdmin: (req: EcallRequest<"contractUpdateAdmin">, ctx: EcallContext): Outcome =>
+      withCode(hinted(req), ctx, (code, host) => {
+        const result = current().updateAdmin(
+          { ...signed(req, code), contractKey: req.contractKey, adminProof: req.adminProof, newAdmin: req.newAdmin },
+          host,
+        );
+        return result.ok ? toOutcome(result, { adminProof: result.adminProof }) : toOutcome(result);
+      }),
     contractReply: (req: EcallRequest<"contractReply">, ctx: EcallContext): Outcome =>
-      toOutcome(
-        current().reply(
-          {
-            code: req.code,
-            block: req.block,
-            contract: req.contract,
-            gasLimitWasm: req.gasLimitWasm,
-            contractKey: req.contractKey,
-            origin: req.origin,
-            reply: req.reply,
-            callbackSig: req.callbackSig,
-            transaction: req.transaction ?? null,
-            blockRandom: req.blockRandom ?? null,
-            callCounter: req.callCounter,
-          },
-          ocallHost(ctx),
+      withCode(req, ctx, (code, host) =>
+        toOutcome(
+          current().reply(
+            {
+              code,
+              codeHash: req.codeHash,
+              block: req.block,
+              contract: req.contract,
+              gasLimitWasm: req.gasLimitWasm,
+              contractKey: req.contractKey,
+              origin: req.origin,
+              reply: req.reply,
+              callbackSig: req.callbackSig,
+              transaction: req.transaction ?? null,
+              blockRandom: req.blockRandom ?? null,
+              callCounter: req.callCounter,
+            },
+            host,
+          ),
         ),
       ),
     contractQuery: (req: EcallRequest<"contractQuery">, ctx: EcallContext): Outcome =>
-      toOutcome(
-        current().query(
-          {
-            code: req.code,
-            block: req.block,
-            contract: req.contract,
-            gasLimitWasm: req.gasLimitWasm,
-            msg: req.msg,
-            contractKey: req.contractKey,
-            queryDepth: req.queryDepth,
-          },
-          ocallHost(ctx),
+      withCode(req, ctx, (code, host) =>
+        toOutcome(
+          current().query(
+            {
+              code,
+              codeHash: req.codeHash,
+              block: req.block,
+              contract: req.contract,
+              gasLimitWasm: req.gasLimitWasm,
+              msg: req.msg,
+              contractKey: req.contractKey,
+              queryDepth: req.queryDepth,
+            },
+            host,
+          ),
         ),
       ),
   };
+  return { handlers, idle };
 }

@@ -95,17 +95,40 @@ import { type CallKind, type SigInfo, verifyCall } from "./txVerify.ts";
 
 /** Ocalls the engine makes during a call. Keys are the enclave's stored-key bytes within the contract's state. */
 export interface ContractHost {
-  /** Reads a stored key of `contract`'s state; `gas` is the store (SDK) gas the host charged. */
+  /**
+   * Reads a stored key of `contract`'s state; `gas` is the store (SDK) gas the host charged. With
+   * `fallbackKey`, a host may also answer, when `storedKey` has no value, the read of `fallbackKey`
+   * that follows in `fallback` (one round trip instead of two); without that answer the engine reads
+   * `fallbackKey` itself.
+   */
   stateRead(
     contract: Uint8Array,
     storedKey: Uint8Array,
-  ): { readonly value: Uint8Array | undefined; readonly gas: bigint };
-  /** Deletes a stored key of `contract`'s state at once. */
-  stateRemove(contract: Uint8Array, storedKey: Uint8Array): { readonly gas: bigint };
+    fallbackKey?: Uint8Array,
+  ): {
+    readonly value: Uint8Array | undefined;
+    readonly gas: bigint;
+    readonly fallback?: { readonly value: Uint8Array | undefined; readonly gas: bigint } | undefined;
+  };
+  /**
+   * Deletes a stored key of `contract`'s state at once. With `fallbackKey`, a host may delete it too,
+   * right after, and answer that delete's gas in `fallbackGas`; without that answer the engine
+   * deletes `fallbackKey` itself.
+   */
+  stateRemove(
+    contract: Uint8Array,
+    storedKey: Uint8Array,
+    fallbackKey?: Uint8Array,
+  ): { readonly gas: bigint; readonly fallbackGas?: bigint | undefined };
   /** Applies a flush in order: for each op, delete `legacyKey`, then set `storedKey` to `storedValue`. */
   stateWrite(contract: Uint8Array, ops: readonly StateWriteOp[]): void;
-  /** The stored code and contract key of a contract, for a contract-to-contract query; undefined if none. */
-  contract(address: Uint8Array): { readonly code: Uint8Array; readonly contractKey: EnvContractKey } | undefined;
+  /**
+   * The stored code and contract key of a contract, for a contract-to-contract query; undefined if none.
+   * `codeHash`, when given, is the SHA-256 of `code` computed inside the enclave (see `CommonCall`).
+   */
+  contract(
+    address: Uint8Array,
+  ): { readonly code: Uint8Array; readonly contractKey: EnvContractKey; readonly codeHash?: Uint8Array } | undefined;
   /**
    * A chain query that is not a wasm smart query (bank, staking, …), given as the request JSON. The
    * host answers with the response envelope of contract-abi.md §9 and the SDK gas it used.
@@ -129,6 +152,11 @@ export interface CallCounter {
 interface CommonCall {
   /** The stored (uncompressed) code; the enclave hashes it itself. */
   readonly code: Uint8Array;
+  /**
+   * SHA-256 of `code`, when the caller inside the enclave computed it from these very bytes (the ecall
+   * layer's code cache, `codeCache.ts`); otherwise the engine hashes `code` itself.
+   */
+  readonly codeHash?: Uint8Array;
   readonly block: BlockContext;
   /** Canonical contract address. */
   readonly contract: Uint8Array;
@@ -302,11 +330,12 @@ class EncryptedStorage implements ContractStorage {
     if (cached !== undefined) return cached;
     const stateKeys = this.#state();
     const ek = stateKeys.encryptKey(key);
-    const current = this.host.stateRead(this.contract, storedKeyFromEk(ek));
+    // The legacy key rides along: a miss reads it next (§8.2) in the same round trip.
+    const legacyKey = legacyStoreKey(this.ogKey, key);
+    const current = this.host.stateRead(this.contract, storedKeyFromEk(ek), legacyKey);
     this.#gas += current.gas;
     if (current.value !== undefined) return stateKeys.decryptValue(ek, current.value);
-    const legacyKey = legacyStoreKey(this.ogKey, key);
-    const legacy = this.host.stateRead(this.contract, legacyKey);
+    const legacy = current.fallback ?? this.host.stateRead(this.contract, legacyKey);
     this.#gas += legacy.gas;
     if (legacy.value === undefined) return undefined;
     const value = decryptLegacyValue(this.keys, this.ogKey, legacyKey, legacy.value);
@@ -323,9 +352,10 @@ class EncryptedStorage implements ContractStorage {
   }
 
   remove(key: Uint8Array): void {
-    const current = this.host.stateRemove(this.contract, storedKeyFromEk(this.#state().encryptKey(key)));
-    const legacy = this.host.stateRemove(this.contract, legacyStoreKey(this.ogKey, key));
-    this.#gas += current.gas + legacy.gas;
+    const legacyKey = legacyStoreKey(this.ogKey, key);
+    const current = this.host.stateRemove(this.contract, storedKeyFromEk(this.#state().encryptKey(key)), legacyKey);
+    const legacyGas = current.fallbackGas ?? this.host.stateRemove(this.contract, legacyKey).gas;
+    this.#gas += current.gas + legacyGas;
     this.cache.remove(key);
   }
 
@@ -412,6 +442,11 @@ export class ContractEngine {
     if (this.#validKeys.size > VALID_KEYS_CACHE_SIZE) this.#validKeys.delete(this.#validKeys.values().next().value!);
   }
 
+  /** The call's code hash: the one its enclave-side caller computed, or the engine's own. */
+  #codeHashOf(call: CommonCall): Uint8Array {
+    return call.codeHash ?? this.#codeHash(call.code);
+  }
+
   /**
    * SHA-256 of `code`. A hash is reused only for a code whose bytes equal, in full, a private copy of
    * bytes hashed before, so the enclave always uses the hash of exactly the bytes it is given.
@@ -437,7 +472,7 @@ export class ContractEngine {
   }
 
   instantiate(call: InstantiateCall, host: ContractHost): InstantiateSuccess | CallFailure {
-    const codeHash = this.#codeHash(call.code);
+    const codeHash = this.#codeHashOf(call);
     const counter = this.#counter(call, codeHash);
     return this.#guard(counter.after, (queries) => {
       const input = decryptInputEnvelope(this.keys, call.msg, { allowPlaintextFallback: true });
@@ -464,7 +499,7 @@ export class ContractEngine {
   }
 
   execute(call: ExecuteCall, host: ContractHost): CallSuccess | CallFailure {
-    const codeHash = this.#codeHash(call.code);
+    const codeHash = this.#codeHashOf(call);
     const counter = this.#counter(call, codeHash);
     return this.#guard(counter.after, (queries) => {
       this.#validateContractKey(call.contractKey, codeHash, call.contract);
@@ -493,7 +528,7 @@ export class ContractEngine {
   }
 
   migrate(call: MigrateCall, host: ContractHost): MigrateSuccess | CallFailure {
-    const codeHash = this.#codeHash(call.code);
+    const codeHash = this.#codeHashOf(call);
     const counter = this.#counter(call, codeHash);
     return this.#guard(counter.after, (queries) => {
       const ogKey = call.contractKey.ogContractKey;
@@ -530,7 +565,7 @@ export class ContractEngine {
    * cover the empty input); the answer is the proof for the new admin. No wasm runs, no counter moves.
    */
   updateAdmin(call: UpdateAdminCall, _host: ContractHost): UpdateAdminSuccess | CallFailure {
-    const codeHash = this.#codeHash(call.code);
+    const codeHash = this.#codeHashOf(call);
     return this.#guard(call.callCounter, () => {
       this.#validateContractKey(call.contractKey, codeHash, call.contract);
       const ogKey = call.contractKey.ogContractKey;
@@ -574,7 +609,7 @@ export class ContractEngine {
    * `was_orig_msg_encrypted`. The contract gets `{"id":<u64>,"result":{"ok":{"events","data"}}|{"error"}}`.
    */
   reply(call: ReplyCall, host: ContractHost): CallSuccess | CallFailure {
-    const codeHash = this.#codeHash(call.code);
+    const codeHash = this.#codeHashOf(call);
     const counter = this.#counter(call, codeHash);
     return this.#guard(counter.after, (queries) => {
       this.#validateContractKey(call.contractKey, codeHash, call.contract);
@@ -606,7 +641,7 @@ export class ContractEngine {
   #query(call: QueryCall, host: ContractHost, queries: QueryGasMeter): QuerySuccess | CallFailure {
     const unchanged = { height: 0n, counter: 0n };
     try {
-      const codeHash = this.#codeHash(call.code);
+      const codeHash = this.#codeHashOf(call);
       this.#validateContractKey(call.contractKey, codeHash, call.contract);
       const input = decryptInputEnvelope(this.keys, call.msg, { allowPlaintextFallback: false });
       const { msg } = splitInput(input, codeHash);
@@ -1010,20 +1045,21 @@ export class ContractEngine {
         let storeGas = 0n;
         const counting: ContractHost = {
           ...host,
-          stateRead: (c, key) => {
-            const read = host.stateRead(c, key);
-            storeGas += read.gas;
+          stateRead: (c, key, fallbackKey) => {
+            const read = host.stateRead(c, key, fallbackKey);
+            storeGas += read.gas + (read.value === undefined ? (read.fallback?.gas ?? 0n) : 0n);
             return read;
           },
-          stateRemove: (c, key) => {
-            const removed = host.stateRemove(c, key);
-            storeGas += removed.gas;
+          stateRemove: (c, key, fallbackKey) => {
+            const removed = host.stateRemove(c, key, fallbackKey);
+            storeGas += removed.gas + (removed.fallbackGas ?? 0n);
             return removed;
           },
         };
         const nested = this.query(
           {
             code: contract.code,
+            ...(contract.codeHash === undefined ? {} : { codeHash: contract.codeHash }),
             block,
             contract: target,
             gasLimitWasm,

@@ -14,7 +14,16 @@ import { enclaveDir, openSoftwarePlatform } from "./platform.ts";
 
 /** The ecall handlers over one lifecycle. Every answer is public: keys, hashes, ciphertexts. */
 export function createEcallHandlers(lifecycle: EnclaveLifecycle): EcallHandlers {
-  return {
+  return createEnclaveServer(lifecycle).handlers;
+}
+
+/** The handlers and the work they leave for after their answers (hinted signature verifications). */
+export function createEnclaveServer(lifecycle: EnclaveLifecycle): {
+  handlers: EcallHandlers;
+  idle: (interrupted: () => boolean) => void;
+} {
+  const contracts = createContractEcalls(() => lifecycle.keychain());
+  const handlers: EcallHandlers = {
     ping: () => ({}),
     getStatus: () => ({ protocolVersion: ENCLAVE_PROTOCOL_VERSION, ...lifecycle.status() }),
     bootstrap: (req) => {
@@ -29,8 +38,9 @@ export function createEcallHandlers(lifecycle: EnclaveLifecycle): EcallHandlers 
     setPolicy: (req) => lifecycle.setPolicy(req.policy),
     exportUpgrade: (req) => ({ fileName: lifecycle.exportUpgrade(req.targetMeasurement) }),
     importUpgrade: () => lifecycle.importUpgrade(),
-    ...createContractEcalls(() => lifecycle.keychain()),
+    ...contracts.handlers,
   };
+  return { handlers, idle: contracts.idle };
 }
 
 /** What `createWorkerEnclave` hands the enclave thread (via the supervisor). */
@@ -92,5 +102,6 @@ export function runEnclaveWorker(port: MessagePort, startData: unknown, measurem
     return;
   }
   port.postMessage({ type: "ready" });
-  serveEcalls(channel, createEcallHandlers(lifecycle));
+  const server = createEnclaveServer(lifecycle);
+  serveEcalls(channel, server.handlers, { idle: server.idle });
 }

@@ -59,6 +59,10 @@ const CODES = {
   RANDOM_PROOF_INVALID: "ValidationFailure",
   /** A `db_write` or `db_remove` during a query (§8.2). */
   UNAUTHORIZED_WRITE: "UnauthorizedWrite",
+  /** The host has no code for the code hash it asked the enclave to run (`codeLookup` answered none). */
+  CODE_UNAVAILABLE: "InternalError",
+  /** The host's bytes for a code hash do not hash to it. */
+  CODE_HASH_MISMATCH: "InternalError",
 } as const satisfies Record<string, UpstreamKind>;
 
 export type EnclaveErrorCode = keyof typeof CODES;

@@ -26,6 +26,7 @@ import { keccak256, ripemd160, secp256k1Verify, secp256k1VerifySha256, sha256 } 
 import { fromBase64 } from "../primitives/base64.ts";
 import { decodeAddress, encodeAddress } from "../primitives/bech32.ts";
 import { bytesEqual, concatBytes, utf8Decode } from "../primitives/bytes.ts";
+import { toHex } from "../primitives/hex.ts";
 import { EnclaveError } from "./errors.ts";
 import { verifyCallbackSignature } from "./outputs.ts";
 
@@ -173,17 +174,78 @@ function varint(n: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/** secp256k1 key (latin1) → its address: a pure function, and senders sign again and again. */
+const SECP_ADDRESSES = new Map<string, Uint8Array>();
+const SECP_ADDRESS_CACHE_SIZE = 1024;
+
 export function pubKeyAddress(key: PubKey): Uint8Array {
-  return key.kind === "secp256k1" ? ripemd160(sha256(key.key)) : sha256(aminoBytes(key)).subarray(0, 20);
+  if (key.kind !== "secp256k1") return sha256(aminoBytes(key)).subarray(0, 20);
+  const id = String.fromCharCode(...key.key);
+  const cached = SECP_ADDRESSES.get(id);
+  if (cached !== undefined) return cached.slice();
+  const address = ripemd160(sha256(key.key));
+  if (SECP_ADDRESSES.size >= SECP_ADDRESS_CACHE_SIZE) SECP_ADDRESSES.clear();
+  SECP_ADDRESSES.set(id, address.slice());
+  return address;
+}
+
+/**
+ * Single-key signatures this enclave has verified itself, by a hash of every byte that went into the
+ * verification (sign mode, key, signature, signed bytes). Filled by every successful verification,
+ * including those of `preverifySignature` (the host's hints of the block's next transactions, verified
+ * while the host works); a later verification of exactly the same bytes skips the curve arithmetic.
+ * Only successes are kept, so a hint can never make a signature pass that does not verify.
+ */
+const VERIFIED = new Set<string>();
+const VERIFIED_CACHE_SIZE = 4096;
+
+function verifiedId(key: Uint8Array, signBytes: Uint8Array, signature: Uint8Array, signMode: number): string {
+  const head = Uint8Array.of(signMode >>> 24, (signMode >>> 16) & 0xff, (signMode >>> 8) & 0xff, signMode & 0xff);
+  return toHex(
+    sha256(concatBytes(head, Uint8Array.of(key.length), key, Uint8Array.of(signature.length), signature, signBytes)),
+  );
+}
+
+function verifySingle(key: Uint8Array, signBytes: Uint8Array, signature: Uint8Array, signMode: number): boolean {
+  if (signature.length !== 64) return false;
+  const id = verifiedId(key, signBytes, signature, signMode);
+  if (VERIFIED.has(id)) return true;
+  const ok =
+    signMode === SignMode.EIP_191
+      ? secp256k1Verify(signature, keccak256(signBytes), key)
+      : secp256k1VerifySha256(signature, signBytes, key);
+  if (ok) {
+    if (VERIFIED.size >= VERIFIED_CACHE_SIZE) VERIFIED.clear();
+    VERIFIED.add(id);
+  }
+  return ok;
+}
+
+/** A signature the host expects a later call to carry (`upcoming` of the signed ecalls). */
+export interface SignatureHint {
+  readonly signMode: number;
+  readonly signBytes: Uint8Array;
+  /** The signer's public key as protobuf `Any` bytes. */
+  readonly publicKey: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/**
+ * Verifies a hinted single-key secp256k1 signature ahead of its call, so that the call's own check of
+ * the same bytes is a cache hit. Anything else (a multisig, a malformed key, a bad signature) is
+ * ignored: the call checks it in full when it comes. Never throws.
+ */
+export function preverifySignature(hint: SignatureHint): void {
+  try {
+    const key = pubKeyFromAny(decodeAny(hint.publicKey));
+    if (key.kind === "secp256k1") verifySingle(key.key, hint.signBytes, hint.signature, hint.signMode);
+  } catch {
+    // a hint is only a hint
+  }
 }
 
 function verifyBytes(key: PubKey, signBytes: Uint8Array, signature: Uint8Array, signMode: number): boolean {
-  if (key.kind === "secp256k1") {
-    if (signature.length !== 64) return false;
-    return signMode === SignMode.EIP_191
-      ? secp256k1Verify(signature, keccak256(signBytes), key.key)
-      : secp256k1VerifySha256(signature, signBytes, key.key);
-  }
+  if (key.kind === "secp256k1") return verifySingle(key.key, signBytes, signature, signMode);
   // Upstream: every non-empty sub-signature must verify under a distinct remaining key, and at least
   // `threshold` must (`multisig.rs` `verify_bytes`).
   let signatures: Uint8Array[];

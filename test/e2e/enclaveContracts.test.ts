@@ -57,6 +57,7 @@ const ocalls: OcallHandlers = {
     return {};
   },
   contractLookup: () => ({ found: undefined }),
+  codeLookup: ({ codeHash }) => ({ code: toHex(codeHash) === toHex(sha256(code)) ? code : undefined }),
   chainQuery: ({ request }) => {
     received.push(request);
     return { response: utf8Encode('{"Err":{"unknown":{}}}'), gas: 0n };
@@ -110,7 +111,7 @@ describe("contracts through the enclave worker", () => {
     };
     const sigInfo = { ...(await signDirect(wallet, [initMsg])), callbackSig: new Uint8Array(0) };
     const signed = {
-      code,
+      codeHash: sha256(code),
       block: BLOCK,
       contract,
       gasLimitWasm: GAS,
@@ -174,7 +175,7 @@ describe("contracts through the enclave worker", () => {
     const q = envelope({ get_count: {} }, 3);
     const answered = enclave.call(
       "contractQuery",
-      { code, block: BLOCK, contract, gasLimitWasm: GAS, msg: q.bytes, contractKey, queryDepth: 1 },
+      { codeHash: sha256(code), block: BLOCK, contract, gasLimitWasm: GAS, msg: q.bytes, contractKey, queryDepth: 1 },
       ocalls,
     );
     record(answered);
@@ -199,7 +200,7 @@ describe("contracts through the enclave worker", () => {
     const answered = enclave.call(
       "contractQuery",
       {
-        code,
+        codeHash: sha256(code),
         block: BLOCK,
         contract: new Uint8Array(20),
         gasLimitWasm: GAS,
@@ -217,5 +218,51 @@ describe("contracts through the enclave worker", () => {
     assert.equal(answered.errorKind, "enclave");
     assert.equal(answered.errorCode, "FAILED_CONTRACT_AUTHENTICATION");
     assert.equal(state.size, sizeBefore);
+  });
+
+  it("the host names codes by hash: asked for once, refused when unknown or not the bytes of the hash", () => {
+    const contractKey = {
+      ogContractKey: new Uint8Array(64),
+      currentContractKey: undefined,
+      currentContractKeyProof: undefined,
+    };
+    const query = (codeHash: Uint8Array, lookup: OcallHandlers["codeLookup"]) =>
+      enclave.call(
+        "contractQuery",
+        {
+          codeHash,
+          block: BLOCK,
+          contract: new Uint8Array(20),
+          gasLimitWasm: GAS,
+          msg: envelope({ get_count: {} }, 5).bytes,
+          contractKey,
+          queryDepth: 1,
+        },
+        { ...ocalls, codeLookup: lookup! },
+      );
+    // The counter code ran in the tests above: it is cached, so the host is not asked for it.
+    let asked = 0;
+    const counted = query(sha256(code), () => {
+      asked++;
+      return { code };
+    });
+    assert.equal(asked, 0);
+    assert.equal(counted.errorCode, "FAILED_CONTRACT_AUTHENTICATION"); // the code ran up to the key check
+    // A hash the host has no code for.
+    const unknown = query(sha256(Uint8Array.of(1, 2, 3)), () => ({ code: undefined }));
+    assert.equal(unknown.ok, false);
+    assert.equal(unknown.errorCode, "CODE_UNAVAILABLE");
+    // Bytes that are not the code of the hash (the counter's bytes for the caller's hash) are refused
+    // and not kept: asked again, the right bytes are accepted.
+    const caller = new Uint8Array(readFileSync("contracts/build/caller.wasm"));
+    const lying = query(sha256(caller), () => ({ code }));
+    assert.equal(lying.errorCode, "CODE_HASH_MISMATCH");
+    asked = 0;
+    const honest = query(sha256(caller), () => {
+      asked++;
+      return { code: caller };
+    });
+    assert.equal(asked, 1);
+    assert.equal(honest.errorCode, "FAILED_CONTRACT_AUTHENTICATION");
   });
 });

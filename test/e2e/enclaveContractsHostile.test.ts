@@ -31,6 +31,8 @@ let ioPk: Uint8Array;
 
 const state = new Map<string, Uint8Array>();
 const stateId = (contract: Uint8Array, key: Uint8Array) => `${toHex(contract)}:${toHex(key)}`;
+/** The host's stored codes by hex hash (the enclave asks for one when its cache misses). */
+const codes = new Map<string, Uint8Array>();
 const ocalls: OcallHandlers = {
   contractStateRead: ({ contract, key }) => ({ value: state.get(stateId(contract, key)), gas: 10n }),
   contractStateRemove: ({ contract, key }) => {
@@ -43,6 +45,7 @@ const ocalls: OcallHandlers = {
   },
   contractLookup: () => ({ found: undefined }),
   chainQuery: () => ({ response: utf8Encode('{"Err":{"unknown":{}}}'), gas: 0n }),
+  codeLookup: ({ codeHash }) => ({ code: codes.get(toHex(codeHash)) }),
 };
 
 before(async () => {
@@ -56,6 +59,13 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/** Stores `code` on the host side; returns its hash. */
+function stored(code: Uint8Array): Uint8Array {
+  const codeHash = sha256(code);
+  codes.set(toHex(codeHash), code);
+  return codeHash;
+}
+
 describe("hostile fixtures through the enclave worker", () => {
   it("recursion, an endless loop, a memory bomb and floats fail with their codes; the worker keeps serving", async () => {
     const wallet = new Wallet(MNEMONICS.c);
@@ -66,7 +76,7 @@ describe("hostile fixtures through the enclave worker", () => {
       return encryptInputEnvelope(ioPk, clientSk, nonce, toHex(sha256(code)), utf8Encode("{}"));
     };
     const common = (code: Uint8Array, contract: Uint8Array) => ({
-      code,
+      codeHash: stored(code),
       block: BLOCK,
       contract,
       gasLimitWasm: GAS,

@@ -59,6 +59,7 @@ const ocalls: OcallHandlers = {
   },
   contractLookup: () => ({ found: undefined }),
   chainQuery: () => ({ response: utf8Encode('{"Err":{"unknown":{}}}'), gas: 0n }),
+  codeLookup: ({ codeHash }) => ({ code: [code.counter, code.caller].find((c) => hash(c) === toHex(codeHash)) }),
 };
 
 before(async () => {
@@ -88,7 +89,7 @@ describe("reply through the enclave worker", () => {
     const sender = decodeAddress(wallet.address);
     let callCounter = { height: 0n, counter: 0n };
     const common = (c: Uint8Array, contract: Uint8Array) => ({
-      code: c,
+      codeHash: sha256(c),
       block: BLOCK,
       contract,
       gasLimitWasm: GAS,

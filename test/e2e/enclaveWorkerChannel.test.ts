@@ -76,6 +76,22 @@ describe("worker enclave transport", () => {
     }
   });
 
+  it("runs the enclave's idle work after each answer, stops it at the host's next frame, drops its errors", async () => {
+    const enclave = await start();
+    // The host waits between calls, so the enclave is in its idle work (polling until the next frame)
+    // when each call arrives; a run that never saw the interruption would hang the next call.
+    for (let i = 0; i < 6; i++) {
+      enclave.call("ping", {});
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    const { seedCount } = enclave.call("importUpgrade", {});
+    // Runs start only after an answer, and only while the host has not sent its next frame yet.
+    assert.ok(seedCount >= 3 && seedCount <= 6, `idle work ran ${seedCount} times`);
+    // The third run threw; the enclave kept serving.
+    enclave.call("ping", {});
+    assert.ok(enclave.call("importUpgrade", {}).seedCount >= seedCount);
+  });
+
   it("refuses messages over the maximum size on either side and stays usable", async () => {
     const enclave = await start({ channelBytes: 4096, maxMessageBytes: 64 * 1024 });
     assert.equal(

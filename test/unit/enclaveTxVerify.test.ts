@@ -10,7 +10,7 @@ import { MULTISIG_PUBKEY_URL, encodeLegacyAminoPubKey, encodeMultiSignature } fr
 import { type Any, type ProtoCoin, SignMode, encodeAny, encodeTxBody, encodeTxRaw } from "../../src/codec/tx.ts";
 import { isEnclaveError } from "../../src/enclave/errors.ts";
 import { callbackSignature } from "../../src/enclave/outputs.ts";
-import { type CallToVerify, type SigInfo, verifyCall } from "../../src/enclave/txVerify.ts";
+import { type CallToVerify, type SigInfo, preverifySignature, verifyCall } from "../../src/enclave/txVerify.ts";
 import { MNEMONICS, Wallet, secp256k1Any, signDirect } from "../helpers/secretjsTx.ts";
 import { fromBase64, toBase64 } from "../../src/primitives/base64.ts";
 import { decodeAddress, encodeAddress } from "../../src/primitives/bech32.ts";
@@ -132,6 +132,34 @@ describe("enclave tx verification: SIGN_MODE_DIRECT", () => {
     // The host presents tx bytes with an extra message the signer never signed.
     const swapped = await signedDirect([executeAny(sender), executeAny(sender)], [executeAny(sender)]);
     assert.throws(() => verifyCall(swapped.sigInfo, call(sender), CALLBACK_SECRET), failed);
+  });
+
+  it("hinted signatures verified ahead never let a different signature or other bytes through", async () => {
+    const sender = decodeAddress(new Wallet(MNEMONIC_A).address);
+    const { sigInfo } = await signedDirect([executeAny(sender)]);
+    const hint = (over: Partial<SigInfo> = {}) => {
+      const s = { ...sigInfo, ...over };
+      return { signMode: s.signMode, signBytes: s.signBytes, publicKey: s.publicKey, signature: s.signature };
+    };
+    const badSig = sigInfo.signature.slice();
+    badSig[10]! ^= 0x40;
+    const otherBytes = sigInfo.signBytes.slice();
+    otherBytes[otherBytes.length - 1]! ^= 1;
+    // Hints of a bad signature, of other bytes, and garbage: ignored, and the calls still fail.
+    preverifySignature(hint({ signature: badSig }));
+    preverifySignature(hint({ signBytes: otherBytes }));
+    preverifySignature({
+      signMode: SignMode.DIRECT,
+      signBytes: new Uint8Array(3),
+      publicKey: new Uint8Array(5),
+      signature: badSig,
+    });
+    assert.throws(() => verifyCall({ ...sigInfo, signature: badSig }, call(sender), CALLBACK_SECRET), failed);
+    // The valid signature, hinted: the call passes; a call with a flipped bit after it still fails.
+    preverifySignature(hint());
+    verifyCall(sigInfo, call(sender), CALLBACK_SECRET);
+    assert.throws(() => verifyCall({ ...sigInfo, signature: badSig }, call(sender), CALLBACK_SECRET), failed);
+    assert.throws(() => verifyCall({ ...sigInfo, signMode: SignMode.EIP_191 }, call(sender), CALLBACK_SECRET), failed);
   });
 
   it("accepts a call carrying a valid callback signature and refuses a wrong one", async () => {

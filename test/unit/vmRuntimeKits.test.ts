@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createVm, isVmError, type CallResult, type ContractQuerier } from "../../src/vm/index.ts";
 import { ModuleCache, runCall } from "../../src/vm/runtime/engine.ts";
+import { sha256 } from "../../src/crypto/index.ts";
+import { toHex } from "../../src/primitives/hex.ts";
 import { baseV1, QUERY_RESPONSE, regionData, request, utf8, V1_RESPONSE } from "./vmRuntimeHarness.ts";
 
 // execute(env, info, msg) / query(env, msg): the first byte of msg picks what to do. Every call first
@@ -187,5 +189,54 @@ describe("recycled instance kits", () => {
     const none = new ModuleCache(0);
     for (let i = 0; i < 3; i++) ok(runCall(none, request(codes[0]!, "execute", "x")));
     assert.equal(none.pooledMemoryBudget, 0);
+  });
+
+  it("a reused instance starts with every mutable global at its initial value, after a trap too", () => {
+    // execute checks its two globals hold their initial values (7, -5) and traps otherwise, then sets
+    // them to other values; msg 'w' traps after that, anything else returns the response.
+    const withGlobals = baseV1({
+      data: regionData(2048, V1_RESPONSE),
+      funcs: `
+        (global $small (mut i32) (i32.const 7))
+        (global $wide (mut i64) (i64.const -5))
+        (func (export "execute") (param i32 i32 i32) (result i32)
+          global.get $small
+          i32.const 7
+          i32.ne
+          global.get $wide
+          i64.const -5
+          i64.ne
+          i32.or
+          if
+            unreachable
+          end
+          i32.const 99
+          global.set $small
+          i64.const 1234567890123
+          global.set $wide
+          local.get 2
+          i32.load
+          i32.load8_u
+          i32.const 119
+          i32.eq
+          if
+            unreachable
+          end
+          i32.const 2048)
+      `,
+    });
+    const cache = new ModuleCache(4);
+    const first = ok(runCall(cache, request(withGlobals, "execute", "x")));
+    for (let i = 0; i < 4; i++) {
+      panicked(runCall(cache, request(withGlobals, "execute", "w")));
+      const again = ok(runCall(cache, request(withGlobals, "execute", "x")));
+      assert.deepEqual(again.gasReport, first.gasReport);
+      assert.equal(new TextDecoder().decode(again.rawOutput), V1_RESPONSE);
+    }
+    // The instance really is reused: the cache built the module once and kept one kit.
+    const prepared = cache.get(withGlobals, toHex(sha256(withGlobals)));
+    assert.notEqual(prepared.reset, undefined);
+    assert.equal(prepared.kits.length, 1);
+    assert.notEqual(prepared.kits[0]!.instance, undefined);
   });
 });

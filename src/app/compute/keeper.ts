@@ -30,7 +30,15 @@ import type { EcallRequest, OcallHandlers } from "../../enclave-api/index.ts";
 import { type Dec, isValidCoinSet } from "../../primitives/amount.ts";
 import { fromBase64, toBase64 } from "../../primitives/base64.ts";
 import { encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
-import { be64, compareBytes, concatBytes, readBe64, utf8Decode, utf8Encode } from "../../primitives/bytes.ts";
+import {
+  be64,
+  bytesEqual,
+  compareBytes,
+  concatBytes,
+  readBe64,
+  utf8Decode,
+  utf8Encode,
+} from "../../primitives/bytes.ts";
 import { toHex } from "../../primitives/hex.ts";
 import { type Coin, coinsString, coinsToProto } from "../coins.ts";
 import { Context } from "../context.ts";
@@ -39,6 +47,7 @@ import { type AppEvent, createEvent } from "../events.ts";
 import { BasicGasMeter, OutOfGasSignal } from "../gas.ts";
 import { ComputeErrors, ContractCallError, type FailedCallReply, LastTxMarkerError } from "./errors.ts";
 import { executeEvent, instantiateEvent, migrateEvent, replyEvent, updateAdminEvent } from "./events.ts";
+import { type SignatureHint, signatureHintOf } from "./hints.ts";
 import { type JsonValue, isJsonObject, parseJsonExact, variantOf } from "./jsonValue.ts";
 import {
   CODE_PREFIX,
@@ -210,6 +219,13 @@ export class ComputeKeeper {
   private lastMsgMarkerTx: ComputeTxInfo | undefined;
   /** The random of the block being delivered (set by the app's finalizeBlock), 32 bytes or none. */
   blockRandom: Uint8Array | undefined;
+  /**
+   * The txs of the block being delivered (set by the app's finalizeBlock), for signature hints: each
+   * delivered contract call tells the enclave the next tx's signature (`hints.ts`). Never changes a result.
+   */
+  blockTxs: readonly Uint8Array[] | undefined;
+  /** The block whose txs were hinted, and the index of the last one hinted. */
+  private hinted: { readonly txs: readonly Uint8Array[]; last: number } | undefined;
   private readonly queryGasLimit: number;
   /** Call counter of the block being delivered; a separate one for simulations. */
   private counters: { deliver: CallCounter; other: CallCounter } = {
@@ -534,15 +550,24 @@ export class ComputeKeeper {
         }
       };
     const handlers: OcallHandlers = {
-      contractStateRead: ({ contract, key }) => {
+      // Each read and delete is charged on its own, in order, exactly as two separate ocalls would be.
+      contractStateRead: ({ contract, key, fallbackKey }) => {
         const before = meter.consumed;
         const value = kv.get(contractStateKey(contract, key));
-        return { value, gas: BigInt(meter.consumed - before) * multiplier };
+        const gas = BigInt(meter.consumed - before) * multiplier;
+        if (value !== undefined || fallbackKey === undefined) return { value, gas, fallback: undefined };
+        const between = meter.consumed;
+        const fallbackValue = kv.get(contractStateKey(contract, fallbackKey));
+        return { value, gas, fallback: { value: fallbackValue, gas: BigInt(meter.consumed - between) * multiplier } };
       },
-      contractStateRemove: ({ contract, key }) => {
+      contractStateRemove: ({ contract, key, fallbackKey }) => {
         const before = meter.consumed;
         kv.delete(contractStateKey(contract, key));
-        return { gas: BigInt(meter.consumed - before) * multiplier };
+        const gas = BigInt(meter.consumed - before) * multiplier;
+        if (fallbackKey === undefined) return { gas, fallbackGas: undefined };
+        const between = meter.consumed;
+        kv.delete(contractStateKey(contract, fallbackKey));
+        return { gas, fallbackGas: BigInt(meter.consumed - between) * multiplier };
       },
       contractStateWrite: ({ contract, ops }) => {
         for (const op of ops) {
@@ -555,8 +580,10 @@ export class ComputeKeeper {
         const info = this.getContractInfo(ctx, target);
         const code = info === undefined ? undefined : this.getCodeInfo(ctx, info.codeId);
         if (info === undefined || code === undefined) return { found: undefined };
-        return { found: { code: this.getWasm(ctx, code.codeHash), contractKey: this.envContractKey(ctx, target) } };
+        return { found: { codeHash: code.codeHash, contractKey: this.envContractKey(ctx, target) } };
       },
+      // The enclave asks for a code's bytes only when its own cache misses; it checks their hash.
+      codeLookup: ({ codeHash }) => ({ code: this.getWasm(ctx, codeHash) }),
       chainQuery: ({ request, gasLimitWasm }) => {
         const before = meter.consumed;
         const response = this.chainQuery(ctx, request, gasLimitWasm);
@@ -569,6 +596,7 @@ export class ComputeKeeper {
       contractStateWrite: guard(handlers.contractStateWrite!),
       contractLookup: guard(handlers.contractLookup!),
       chainQuery: guard(handlers.chainQuery!),
+      codeLookup: guard(handlers.codeLookup!),
     };
   }
 
@@ -583,6 +611,24 @@ export class ComputeKeeper {
     const outcome = this.requireEnclave().call(name, request, this.ocalls(ctx, multiplier, failure)) as ContractOutcome;
     if ("error" in failure) throw failure.error;
     return outcome;
+  }
+
+  /**
+   * The signature hint of the tx after the current one, when delivering a block's tx (each tx is hinted
+   * once, by the first contract call of the tx before it); undefined otherwise.
+   */
+  private upcoming(ctx: Context): SignatureHint[] | undefined {
+    const txs = this.blockTxs;
+    const tx = this.tx;
+    if (ctx.mode !== "deliver" || txs === undefined || tx === undefined) return undefined;
+    const current = txs[tx.index];
+    if (current === undefined || (current !== tx.bytes && !bytesEqual(current, tx.bytes))) return undefined;
+    if (this.hinted?.txs !== txs) this.hinted = { txs, last: -1 };
+    const next = tx.index + 1;
+    if (next >= txs.length || this.hinted.last >= next) return undefined;
+    this.hinted.last = next;
+    const hint = signatureHintOf(txs[next]!, ctx, this.auth);
+    return hint === undefined ? undefined : [hint];
   }
 
   /** Charges a call's gas: its nested queries, then `floor(reported / 1000) + 1`; keeps its call counter. */
@@ -635,7 +681,7 @@ export class ComputeKeeper {
     const outcome = this.callEnclave(
       "contractInstantiate",
       {
-        code: this.getWasm(ctx, code.codeHash),
+        codeHash: code.codeHash,
         block: this.block(ctx),
         contract,
         gasLimitWasm: this.gasForContract(ctx),
@@ -647,6 +693,7 @@ export class ComputeKeeper {
         callCounter: this.counter(ctx),
         funds: coinsToProto(args.funds),
         admin: adminBytes,
+        upcoming: this.upcoming(ctx),
       },
       ctx,
       1n,
@@ -707,7 +754,7 @@ export class ComputeKeeper {
     const outcome = this.callEnclave(
       "contractExecute",
       {
-        code: this.getWasm(ctx, code.codeHash),
+        codeHash: code.codeHash,
         block: this.block(ctx),
         contract: args.contract,
         gasLimitWasm: this.gasForContract(ctx),
@@ -719,6 +766,7 @@ export class ComputeKeeper {
         callCounter: this.counter(ctx),
         funds: coinsToProto(args.funds),
         contractKey: key,
+        upcoming: this.upcoming(ctx),
       },
       ctx,
       GAS_MULTIPLIER,
@@ -755,7 +803,7 @@ export class ComputeKeeper {
     const outcome = this.callEnclave(
       "contractMigrate",
       {
-        code: this.getWasm(ctx, newCode.codeHash),
+        codeHash: newCode.codeHash,
         block: this.block(ctx),
         contract: args.contract,
         gasLimitWasm: this.gasForContract(ctx),
@@ -816,7 +864,7 @@ export class ComputeKeeper {
     const outcome = this.callEnclave(
       "contractUpdateAdmin",
       {
-        code: this.getWasm(ctx, code.codeHash),
+        codeHash: code.codeHash,
         block: this.block(ctx),
         contract: args.contract,
         gasLimitWasm: this.gasForContract(ctx),
@@ -857,7 +905,7 @@ export class ComputeKeeper {
       const outcome = this.callEnclave(
         "contractQuery",
         {
-          code: this.getWasm(qctx, code.codeHash),
+          codeHash: code.codeHash,
           block: this.block(qctx),
           contract,
           gasLimitWasm: this.gasForContract(qctx),
@@ -1085,7 +1133,7 @@ export class ComputeKeeper {
     const outcome = this.callEnclave(
       "contractReply",
       {
-        code: this.getWasm(ctx, code.codeHash),
+        codeHash: code.codeHash,
         block: this.block(ctx),
         contract,
         gasLimitWasm: this.gasForContract(ctx),

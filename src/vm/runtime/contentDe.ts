@@ -111,16 +111,20 @@ export function deStruct<const F extends readonly FieldSpec<unknown>[]>(
   fields: F,
   options: StructOptions = {},
 ): De<FieldValues<F>> {
+  const indexOf = new Map<string, number>();
+  fields.forEach((f, i) => {
+    if (!indexOf.has(f.name)) indexOf.set(f.name, i);
+  });
   return (c) => {
     const out: unknown[] = new Array<unknown>(fields.length);
     if (c.t === "map") {
+      // An unknown key refuses the struct whatever its other values hold, so look before deserialising
+      // them (an untagged enum tries several such structs on one result).
+      if (options.denyUnknown) for (const [key] of c.v) if (!indexOf.has(key)) refuse(`unknown field ${key}`);
       const seen = new Array<boolean>(fields.length).fill(false);
       for (const [key, value] of c.v) {
-        const i = fields.findIndex((f) => f.name === key);
-        if (i < 0) {
-          if (options.denyUnknown) refuse(`unknown field ${key}`);
-          continue;
-        }
+        const i = indexOf.get(key) ?? -1;
+        if (i < 0) continue;
         if (seen[i]) refuse(`duplicate field ${key}`);
         seen[i] = true;
         out[i] = fields[i]!.de(value);

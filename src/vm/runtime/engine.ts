@@ -12,10 +12,16 @@ import {
   EXPORT_GAS_LIMIT_EXHAUSTED,
   EXPORT_STACK_EXHAUSTED,
   functionTypes,
+  I32,
+  I64,
+  INJECTED_EXPORTS,
   instrument,
   KIND_FUNC,
+  KIND_GLOBAL,
   KIND_MEMORY,
   MAX_MEMORY_PAGES,
+  OP_I32_CONST,
+  OP_I64_CONST,
   STACK_SLOT_BUDGET,
   WasmError,
   type ApiVersion,
@@ -170,6 +176,12 @@ export interface PreparedCode {
    * when the module has no memory of its own.
    */
   readonly memoryImport: { readonly module: string; readonly name: string; readonly pages: number } | undefined;
+  /**
+   * How to return a used instance to its freshly instantiated state (see {@link InstanceReset}), or
+   * undefined when this code's instances are never reused (no recyclable memory, or a global or data
+   * segment whose initial value is not a plain integer constant).
+   */
+  readonly reset: InstanceReset | undefined;
   /** Import objects (and their memories) free for the next call of this code; used as a stack. */
   readonly kits: InstanceKit[];
   /** The cache's count of memories it may still keep in free kits (shared by all its codes). */
@@ -202,6 +214,31 @@ export interface InstanceKit {
   readonly imports: Record<string, Record<string, unknown>>;
   /** The memory (for a code with a memory import); a kit in the free list holds one only if kept. */
   memory: WasmMemory | undefined;
+  /**
+   * The instance linked with `memory`, kept for the next call when the code has an
+   * {@link InstanceReset}: instantiating costs V8 tens of microseconds per call, resetting a few.
+   */
+  instance: WasmInstance | undefined;
+  /** The instance's globals named in the code's {@link InstanceReset}, in its order (resolved once). */
+  resetGlobals: readonly (WasmGlobal | undefined)[];
+}
+
+/**
+ * What instantiation sets up and a call can change, for a code whose instances are reused: the
+ * mutable globals (the module's own, exported under names the runtime chose, and the instrumenter's)
+ * with their initial values, and the data segments. Nothing else in an instance can change: memory
+ * is the recycled, zeroed one of the kit (kept only at its initial size), tables are written only by
+ * their element segments at instantiation (the decoder refuses every table-writing instruction), and
+ * the codes run have no start function. So zeroing the memory, writing the data segments in order and
+ * setting every mutable global to its initial value leaves the instance exactly as a fresh one.
+ */
+export interface InstanceReset {
+  readonly globals: readonly { readonly exportName: string; readonly value: number | bigint }[];
+  /**
+   * The memory's initial contents from `offset` on: the data segments written in order over zeros,
+   * from the first segment's start to the last one's end (everything else starts at zero).
+   */
+  readonly image: { readonly offset: number; readonly bytes: Uint8Array };
 }
 
 /** Free kits kept per code (more than one only after nested calls of the same code). */
@@ -275,9 +312,70 @@ function withMemoryExport(module: WasmModule): { module: WasmModule; name: strin
   return { module: { ...module, exports: [...module.exports, { name, kind: KIND_MEMORY, index: 0 }] }, name };
 }
 
+/** An init expression that is one integer constant: its value; otherwise undefined. */
+function constantOf(
+  init: readonly { op: number; a: number; wide: bigint }[],
+  valType: number,
+): number | bigint | undefined {
+  const [only, ...rest] = init;
+  if (only === undefined || rest.length > 0) return undefined;
+  if (valType === I32 && only.op === OP_I32_CONST) return only.a | 0;
+  if (valType === I64 && only.op === OP_I64_CONST) return BigInt.asIntN(64, only.wide);
+  return undefined;
+}
+
+/**
+ * For a code whose memory is recycled: every mutable global of the module exported under a name no
+ * other export uses, and the {@link InstanceReset} of its instances. Undefined (module unchanged) when
+ * a global or data segment does not start from a plain integer constant, or the module imports globals.
+ */
+function withResettableInstances(module: WasmModule): { module: WasmModule; reset: InstanceReset | undefined } {
+  if (module.imports.some((imp) => imp.desc.kind === KIND_GLOBAL)) return { module, reset: undefined };
+  const memory = module.imports.find((imp) => imp.desc.kind === KIND_MEMORY)?.desc;
+  if (memory?.kind !== KIND_MEMORY) return { module, reset: undefined };
+  const segments: { offset: number; bytes: Uint8Array }[] = [];
+  let lo = Infinity;
+  let hi = 0;
+  for (const segment of module.data) {
+    const offset = constantOf(segment.offset, I32);
+    if (typeof offset !== "number") return { module, reset: undefined };
+    segments.push({ offset: offset >>> 0, bytes: segment.bytes });
+    lo = Math.min(lo, offset >>> 0);
+    hi = Math.max(hi, (offset >>> 0) + segment.bytes.length);
+  }
+  // A segment beyond the initial memory fails instantiation: such a code never gets an instance to reuse.
+  if (hi > memory.memory.initial * 65536) return { module, reset: undefined };
+  const start = segments.length === 0 ? 0 : lo;
+  const image = new Uint8Array(Math.max(0, hi - start));
+  for (const segment of segments) image.set(segment.bytes, segment.offset - start);
+  const names = new Set([...module.exports.map((e) => e.name), ...INJECTED_EXPORTS]);
+  const exports = module.exports.slice();
+  const globals: { exportName: string; value: number | bigint }[] = [];
+  for (const [index, global] of module.globals.entries()) {
+    if (!global.type.mutable) continue;
+    const value = constantOf(global.init, global.type.valType);
+    if (value === undefined) return { module, reset: undefined };
+    let exportName = `__vm_global_${index}`;
+    while (names.has(exportName)) exportName += "_";
+    names.add(exportName);
+    exports.push({ name: exportName, kind: KIND_GLOBAL, index });
+    globals.push({ exportName, value });
+  }
+  // The instrumenter's own globals all start at zero (the gas limit is set by every call anyway).
+  for (const exportName of INJECTED_EXPORTS) {
+    globals.push({
+      exportName,
+      value: exportName === EXPORT_GAS_LIMIT || exportName === EXPORT_GAS_LIMIT_EXHAUSTED ? 0n : 0,
+    });
+  }
+  return { module: { ...module, exports }, reset: { globals, image: { offset: start, bytes: image } } };
+}
+
 function compile(analysis: UseAnalysis, depthLimit: number, memoryBudget: MemoryBudget): PreparedCode {
   const { module: withMem, name: memoryExport } = withMemoryExport(analysis.module);
-  const { module: linked, memoryImport } = withImportedMemory(withMem);
+  const { module: withImport, memoryImport } = withImportedMemory(withMem);
+  const { module: linked, reset } =
+    memoryImport === undefined ? { module: withImport, reset: undefined } : withResettableInstances(withImport);
   const bytes = instrument(linked, { gas: true, depthLimit, floatTraps: analysis.floatFunctions });
   const module = new WA.Module(bytes);
   const types = functionTypes(analysis.module);
@@ -313,6 +411,7 @@ function compile(analysis: UseAnalysis, depthLimit: number, memoryBudget: Memory
     importMismatch,
     nonFunctionImport,
     memoryImport,
+    reset,
     kits: [],
     memoryBudget,
     evicted: false,
@@ -330,7 +429,7 @@ function takeKit(prepared: PreparedCode, state: CallState): InstanceKit {
       const known = imp.module === "env" ? host[imp.name] : undefined;
       (imports[imp.module] ??= {})[imp.name] = known ?? unknownImport(imp.module, imp.name);
     }
-    kit = { binding, imports, memory: undefined };
+    kit = { binding, imports, memory: undefined, instance: undefined, resetGlobals: [] };
   }
   kit.binding.state = state;
   const m = prepared.memoryImport;
@@ -338,13 +437,30 @@ function takeKit(prepared: PreparedCode, state: CallState): InstanceKit {
     if (kit.memory === undefined) {
       kit.memory = new WA.Memory({ initial: m.pages, maximum: MAX_MEMORY_PAGES });
       (kit.imports[m.module] ??= {})[m.name] = kit.memory;
+      kit.instance = undefined;
     } else {
       // A kept memory was linked before: zero it (it has its initial size; see `returnKit`).
       prepared.memoryBudget.free++;
-      new Uint8Array(kit.memory.buffer).fill(0);
+      const bytes = new Uint8Array(kit.memory.buffer);
+      if (kit.instance !== undefined) resetInstance(kit, bytes, prepared.reset!);
+      else bytes.fill(0);
     }
+  } else {
+    kit.instance = undefined;
   }
   return kit;
+}
+
+/** Returns a kit's used instance to the state instantiation leaves it in (memory of its initial size). */
+function resetInstance(kit: InstanceKit, memory: Uint8Array, reset: InstanceReset): void {
+  const { offset, bytes } = reset.image;
+  memory.fill(0, 0, offset);
+  memory.set(bytes, offset);
+  memory.fill(0, offset + bytes.length);
+  for (let i = 0; i < reset.globals.length; i++) {
+    const global = kit.resetGlobals[i];
+    if (global !== undefined) global.value = reset.globals[i]!.value;
+  }
 }
 
 /**
@@ -361,6 +477,7 @@ function returnKit(prepared: PreparedCode, kit: InstanceKit): void {
     } else {
       // Drop every reference, so that an idle kit never holds a memory outside the budget.
       kit.memory = undefined;
+      kit.instance = undefined;
       delete kit.imports[m.module]?.[m.name];
     }
   }
@@ -570,7 +687,16 @@ export function runCall(cache: ModuleCache, req: CallRequest): CallResult {
   try {
     let instance: WasmInstance;
     try {
-      instance = new WA.Instance(prepared.module, kit.imports as WasmImports);
+      if (kit.instance !== undefined) {
+        instance = kit.instance;
+      } else {
+        instance = new WA.Instance(prepared.module, kit.imports as WasmImports);
+        if (prepared.reset !== undefined) {
+          const exported = instance.exports;
+          kit.resetGlobals = prepared.reset.globals.map((g) => globalOf(exported, g.exportName));
+          kit.instance = instance;
+        }
+      }
     } catch (err) {
       if (err instanceof WA.LinkError || err instanceof WA.RuntimeError) {
         return {
