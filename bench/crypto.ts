@@ -2,7 +2,8 @@
  * AES-SIV against miscreant 0.3.2 (the pure-JS implementation secretjs uses) and against the
  * hardware ceiling of two node:crypto AES-128-CTR passes (SIV reads the input twice: CMAC and CTR);
  * X25519 against @noble/curves; secp256k1 verification (WebAssembly) against OpenSSL through node:crypto
- * with a cached KeyObject (the previous implementation) and against @noble/curves.
+ * with a cached KeyObject (the previous implementation) and against @noble/curves; Ed25519 strict
+ * verification (OpenSSL fast path with noble's acceptance rules) against noble's strict verify alone.
  * Baselines run in the same process, interleaved with ours; each figure is the best of a few rounds,
  * which keeps ratios steady on a busy machine.
  */
@@ -10,6 +11,7 @@ import { createCipheriv, createPublicKey, hash as oneShotHash, verify as openssl
 import { x25519 as nobleX25519 } from "@noble/curves/ed25519.js";
 import { secp256k1 as nobleSecp256k1 } from "@noble/curves/secp256k1.js";
 import { AesSiv, sivEncrypt } from "../src/crypto/aesSiv.ts";
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519VerifyNoble } from "../src/crypto/ed25519.ts";
 import { secp256k1PublicKey, secp256k1Sign, secp256k1VerifySha256 } from "../src/crypto/secp256k1.ts";
 import { x25519PublicKey, x25519SharedSecret } from "../src/crypto/x25519.ts";
 import { type BenchRow, measure } from "./harness.ts";
@@ -178,7 +180,53 @@ export async function cryptoBenchmarks(): Promise<BenchRow[]> {
     });
   }
   rows.push(...(await secp256k1Rows()));
+  rows.push(...(await ed25519Rows()));
   return rows;
+}
+
+/**
+ * Ed25519 strict verification of a 160-byte message (about a vote's sign bytes) by a known key, as
+ * consensus checks votes: `ed25519Verify` (OpenSSL, cached key) against noble's strict verify, for a
+ * valid and for an invalid signature.
+ */
+async function ed25519Rows(): Promise<BenchRow[]> {
+  const seed = filled(32, 31);
+  const message = filled(160, 32);
+  const pk = ed25519PublicKey(seed);
+  const sig = ed25519Sign(seed, message);
+  const bad = sig.slice();
+  bad[5]! ^= 1;
+  const ours = (): boolean => ed25519Verify(sig, message, pk);
+  const noble = (): boolean => ed25519VerifyNoble(sig, message, pk);
+  if (!ours() || !noble() || ed25519Verify(bad, message, pk)) throw new Error("ed25519 bench: wrong answer");
+  const [o, n] = await pair(ours, noble, 300);
+  // An invalid signature is refused only after noble agrees: OpenSSL's time is added to noble's.
+  const [ob, nb] = await pair(
+    () => ed25519Verify(bad, message, pk),
+    () => ed25519VerifyNoble(bad, message, pk),
+    300,
+  );
+  return [
+    {
+      name: "Ed25519 strict verify, 160 B (ed25519Verify, OpenSSL fast path)",
+      ours: o,
+      baseline: n,
+      baselineName: "@noble/curves 2.4.0 strict",
+      unit: "ops/s",
+      higherIsBetter: true,
+      target: "≥ 3× noble",
+      targetMet: o >= 3 * n,
+    },
+    {
+      name: "Ed25519 strict verify of an invalid signature (OpenSSL, then noble decides)",
+      ours: ob,
+      baseline: nb,
+      baselineName: "@noble/curves 2.4.0 strict",
+      unit: "ops/s",
+      higherIsBetter: true,
+      target: "informational",
+    },
+  ];
 }
 
 /** secp256k1 ECDSA verification of a 200-byte message (SHA-256 included), compressed key. */
