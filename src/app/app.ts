@@ -10,7 +10,7 @@
  * runs everything on a throwaway branch of that state with an infinite gas meter and no signature check.
  */
 import { decodeSimulateRequest, encodeSimulateResponse, encodeTxMsgData } from "../codec/abci.ts";
-import { type Any, decodeAuthInfo, decodeTxRaw, encodeSignDoc, SignMode } from "../codec/tx.ts";
+import { type Any, type AuthInfo, decodeAuthInfo, decodeTxRaw, encodeSignDoc, SignMode } from "../codec/tx.ts";
 import type { IdleWork } from "../enclave-api/index.ts";
 import { Dec } from "../primitives/amount.ts";
 import { encodeAccountAddress } from "./auth/addressCache.ts";
@@ -409,6 +409,18 @@ export class SecretApp {
     return this.runTx("check", txBytes, this.checkState, this.checkHeader());
   }
 
+  /**
+   * `checkTx`, with the tx's `AuthInfo` as this check decoded it (undefined when the tx did not
+   * decode): the mempool reads the fee and first signer from it instead of decoding the tx again.
+   */
+  checkTxWithAuthInfo(txBytes: Uint8Array): { readonly result: TxResult; readonly authInfo: AuthInfo | undefined } {
+    let authInfo: AuthInfo | undefined;
+    const result = this.runTx("check", txBytes, this.checkState, this.checkHeader(), 0, (tx) => {
+      authInfo = tx.authInfo;
+    });
+    return { result, authInfo };
+  }
+
   simulate(txBytes: Uint8Array): SimulateResponse {
     return this.runTx("simulate", txBytes, this.checkState.branch(), this.checkHeader());
   }
@@ -622,6 +634,7 @@ export class SecretApp {
     parent: MultiStore,
     header: BlockHeader,
     txIndex = 0,
+    onDecoded?: (tx: DecodedTx) => void,
   ): SimulateResponse {
     let tx;
     try {
@@ -629,6 +642,7 @@ export class SecretApp {
     } catch (e) {
       return failed(asResultError(e, new InfiniteGasMeter(), 0n), 0n, 0, []);
     }
+    onDecoded?.(tx);
     const gasWanted = tx.fee.gasLimit;
     const meter: AppGasMeter =
       mode === "simulate" || header.height === 0

@@ -11,7 +11,7 @@
  * | `i ‖ h` | block id (protobuf `BlockID`) |
  * | `c ‖ h` | the seen commit of `h` (protobuf `Commit`, what this node decided with) |
  * | `v ‖ h` | validator set used at `h` (canonical JSON) |
- * | `r ‖ h` | block results (canonical JSON) |
+ * | `r ‖ h` | block results (canonical JSON's encoding of bigints and bytes, keys unsorted: `encodeResults`) |
  * | `a ‖ h` | app hash after `h` (only when saved by a replay; else the next header's, or the node's latest) |
  * | `h ‖ block hash` | `be64(h)` |
  * | `t ‖ tx hash` | tx position |
@@ -28,10 +28,11 @@ import type { BlockRecord, BlockResultsRecord, IndexedTx, SearchOptions, SearchR
 import type { AppEvent, TxResult } from "../app/index.ts";
 import { decodeBlockId, encodeBlockId, encodeCommit, type BlockId, type Commit } from "../codec/consensus.ts";
 import { fromCanonicalJson, toCanonicalJson, type ValidatorSet } from "../consensus/index.ts";
+import { toHex } from "../primitives/hex.ts";
 import { sha256 } from "../crypto/index.ts";
 import { be32, be64, concatBytes, readBe64, utf8Decode, utf8Encode } from "../primitives/bytes.ts";
 import type { Database } from "../store/index.ts";
-import { decodeBlock, decodeCommit } from "./blockCodec.ts";
+import { decodeBlock, decodeCommit, type Block } from "./blockCodec.ts";
 import { heightRange, matchValue, parseQuery, QueryError, type Condition } from "./query.ts";
 
 const P = {
@@ -127,6 +128,7 @@ export class BlockStore {
       if (height > this.latest) w.put(META_HEIGHT, be64(height));
       if (results !== undefined) this.writeResults(w, height, results.txs, results.results);
     });
+    if (this.decodedLatest?.height === height) this.decodedLatest = undefined;
     if (height > this.latest) this.latest = height;
   }
 
@@ -151,45 +153,22 @@ export class BlockStore {
     txs: readonly Uint8Array[],
     results: StoredResults,
   ): void {
-    {
-      w.put(hKey(P.results, height), utf8Encode(toCanonicalJson(results)));
-      txs.forEach((tx, i) => {
-        const hash = sha256(tx);
-        const pos = posBytes(height, i);
-        w.put(concatBytes(Uint8Array.of(P.tx), hash), pos);
-        w.put(concatBytes(Uint8Array.of(P.txs), pos), hash);
-        for (const e of results.txResults[i]?.events ?? []) {
-          for (const a of e.attributes) {
-            if (!a.index) continue;
-            w.put(
-              concatBytes(
-                Uint8Array.of(P.txEvent),
-                utf8Encode(`${e.type}.${a.key}`),
-                ZERO,
-                utf8Encode(a.value),
-                ZERO,
-                pos,
-              ),
-              EMPTY,
-            );
-          }
-        }
-      });
-      for (const e of results.finalizeBlockEvents) {
+    w.put(hKey(P.results, height), encodeResults(results));
+    txs.forEach((tx, i) => {
+      const hash = sha256(tx);
+      const pos = posBytes(height, i);
+      w.put(concatBytes(Uint8Array.of(P.tx), hash), pos);
+      w.put(concatBytes(Uint8Array.of(P.txs), pos), hash);
+      for (const e of results.txResults[i]?.events ?? []) {
         for (const a of e.attributes) {
-          if (!a.index) continue;
-          w.put(
-            concatBytes(
-              Uint8Array.of(P.blockEvent),
-              utf8Encode(`${e.type}.${a.key}`),
-              ZERO,
-              utf8Encode(a.value),
-              ZERO,
-              be64(height),
-            ),
-            EMPTY,
-          );
+          if (a.index) w.put(eventKey(P.txEvent, e.type, a.key, a.value, pos), EMPTY);
         }
+      }
+    });
+    const h = be64(height);
+    for (const e of results.finalizeBlockEvents) {
+      for (const a of e.attributes) {
+        if (a.index) w.put(eventKey(P.blockEvent, e.type, a.key, a.value, h), EMPTY);
       }
     }
   }
@@ -212,8 +191,8 @@ export class BlockStore {
 
   /** The app hash after `height`: the next header's, else the latest one the node set, else one saved. */
   appHash(height: number): Uint8Array | undefined {
-    const next = this.blockBytes(height + 1);
-    if (next !== undefined) return decodeBlock(next).header.appHash;
+    const next = this.decodedBlock(height + 1);
+    if (next !== undefined) return next.header.appHash;
     if (this.latestAppHash?.height === height) return this.latestAppHash.appHash;
     return this.db.get(hKey(P.appHash, height));
   }
@@ -222,16 +201,32 @@ export class BlockStore {
     return this.db.get(hKey(P.block, height));
   }
 
+  /** The latest block, decoded once (block building, validation, the RPC and recovery all read it). */
+  private decodedLatest: { readonly height: number; readonly block: Block } | undefined;
+
+  /**
+   * A saved block, decoded. The latest one is kept decoded, so reading one of its header fields does
+   * not decode the whole block again; callers must not change what it returns.
+   */
+  decodedBlock(height: number): Block | undefined {
+    const kept = this.decodedLatest;
+    if (kept !== undefined && kept.height === height) return kept.block;
+    const bytes = this.blockBytes(height);
+    if (bytes === undefined) return undefined;
+    const block = decodeBlock(bytes);
+    if (height === this.latest) this.decodedLatest = { height, block };
+    return block;
+  }
+
   blockId(height: number): BlockId | undefined {
     const b = this.db.get(hKey(P.blockId, height));
     return b === undefined ? undefined : decodeBlockId(b);
   }
 
   block(height: number): BlockRecord | undefined {
-    const bytes = this.blockBytes(height);
+    const b = this.decodedBlock(height);
     const blockId = this.blockId(height);
-    if (bytes === undefined || blockId === undefined) return undefined;
-    const b = decodeBlock(bytes);
+    if (b === undefined || blockId === undefined) return undefined;
     return { blockId, header: b.header, txs: b.txs, lastCommit: b.lastCommit, evidence: b.evidence };
   }
 
@@ -247,8 +242,8 @@ export class BlockStore {
 
   /** The canonical commit of `height` (carried by block `height + 1`), else the seen commit. */
   commit(height: number): Commit | undefined {
-    const next = this.blockBytes(height + 1);
-    if (next !== undefined) return decodeBlock(next).lastCommit;
+    const next = this.decodedBlock(height + 1);
+    if (next !== undefined) return next.lastCommit;
     return this.seenCommit(height);
   }
 
@@ -270,10 +265,10 @@ export class BlockStore {
   }
 
   txAt(height: number, index: number): IndexedTx | undefined {
-    const bytes = this.blockBytes(height);
-    const r = this.results(height);
-    if (bytes === undefined || r === undefined) return undefined;
-    const tx = decodeBlock(bytes).txs[index];
+    const block = this.decodedBlock(height);
+    const r = block === undefined ? undefined : this.results(height);
+    if (block === undefined || r === undefined) return undefined;
+    const tx = block.txs[index];
     const result = r.txResults[index];
     if (tx === undefined || result === undefined) return undefined;
     return { hash: sha256(tx), height, index, tx, result };
@@ -378,6 +373,55 @@ export class BlockStore {
       items: selected.items.map((h) => this.block(h)).filter((b): b is BlockRecord => b !== undefined),
     };
   }
+}
+
+/**
+ * Block results as stored: the canonical JSON encoding of `../consensus/serialize.ts` (`bigint` as
+ * `{"$n"}`, bytes as `{"$b": hex}`, what `fromCanonicalJson` reads back), with the keys in their own
+ * order instead of sorted (nothing compares these bytes; sorting copied every result).
+ */
+export function encodeResults(results: StoredResults): Uint8Array {
+  return utf8Encode(
+    JSON.stringify(results, (_key, v: unknown) =>
+      typeof v === "bigint" ? { $n: v.toString() } : v instanceof Uint8Array ? { $b: toHex(v) } : v,
+    ),
+  );
+}
+
+/**
+ * An event index key, `prefix ‖ utf8(type "." key) ‖ 0 ‖ utf8(value) ‖ 0 ‖ suffix`, written in one
+ * allocation when the text is ASCII (as nearly every event's is).
+ */
+export function eventKey(prefix: number, type: string, key: string, value: string, suffix: Uint8Array): Uint8Array {
+  const out = new Uint8Array(1 + type.length + 1 + key.length + 1 + value.length + 1 + suffix.length);
+  out[0] = prefix;
+  let at = putAscii(out, 1, type);
+  if (at > 0) {
+    out[at] = 0x2e; // "."
+    at = putAscii(out, at + 1, key);
+  }
+  if (at > 0) {
+    out[at] = 0;
+    at = putAscii(out, at + 1, value);
+  }
+  if (at < 0) return eventKeySlow(prefix, type, key, value, suffix);
+  out[at] = 0;
+  out.set(suffix, at + 1);
+  return out;
+}
+
+/** Writes ASCII `text` at `at`: the position after it, or −1 at the first character that is not ASCII. */
+function putAscii(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    out[at + i] = c;
+  }
+  return at + text.length;
+}
+
+function eventKeySlow(prefix: number, type: string, key: string, value: string, suffix: Uint8Array): Uint8Array {
+  return concatBytes(Uint8Array.of(prefix), utf8Encode(`${type}.${key}`), ZERO, utf8Encode(value), ZERO, suffix);
 }
 
 function hexKey(b: Uint8Array): string {

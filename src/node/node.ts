@@ -7,7 +7,7 @@
  * ```
  * mempool has txs (or create_empty_blocks / the empty-block interval)
  *   └► driver.handle(startHeight h) ─► requestBlock ─► buildBlock (reap, header) ─► blockCreated
- *        ─► sign proposal, prevote, precommit (privval; WAL fsynced before each) ─► decide
+ *        ─► sign proposal, prevote, precommit (privval; each leaves after a WAL fsync) ─► decide
  *   └► executeDecided: app.finalizeBlock ─► blockStore.saveBlock (block + results, one transaction)
  *        ─► app.commit ─► mempool.update (re-check) ─► publish NewBlock/Tx
  *   └► (WAL past its size bound: privval state saved, WAL started over) ─► wait for the next txs
@@ -21,7 +21,7 @@
  * Peers plug in through `NodeNetwork` (votes and proposals out; their messages in through
  * `handleConsensusEvent`); without one, the node is a single validator.
  */
-import { existsSync, mkdirSync, truncateSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import type { BlockRecord, BlockResultsRecord, IndexedTx, NodeEvent } from "../api/backend.ts";
 import {
   APP_STORE_NAMES,
@@ -32,7 +32,6 @@ import {
   type DecCoin,
   type TxResult,
 } from "../app/index.ts";
-import { decodeAuthInfo, decodeTxRaw } from "../codec/tx.ts";
 import {
   blockIdsEqual,
   NIL_BLOCK_ID,
@@ -174,12 +173,12 @@ const PRIORITY_SCALE = 1_000_000n;
 
 /** A WAL sink whose file starts over at every new height (after the privval state is saved). */
 class HeightWal implements WalSink {
-  private file: FileWal;
+  private readonly file: FileWal;
   readonly records: readonly Uint8Array[];
   /** Bytes in the file (what was there on open plus what was appended). */
   size: number;
 
-  constructor(private readonly path: string) {
+  constructor(path: string) {
     const opened = openFileWal(path);
     this.file = opened.wal;
     this.records = opened.records;
@@ -195,12 +194,9 @@ class HeightWal implements WalSink {
     this.file.sync();
   }
 
-  /** Empties the file (durably). */
+  /** Empties the file (durably; one fsync, of the truncation). */
   reset(): void {
-    this.file.close();
-    truncateSync(this.path, 0);
-    this.file = openFileWal(this.path).wal;
-    this.file.sync();
+    this.file.truncate();
     this.size = 0;
   }
 
@@ -594,12 +590,12 @@ export class Node {
   // Mempool admission
 
   private checkForMempool(tx: Uint8Array): CheckOutcome<TxResult> {
-    const result = this.app.checkTx(tx);
+    // The app's check decoded the tx: its AuthInfo gives the priority and sender (no second decoding).
+    const { result, authInfo: auth } = this.app.checkTxWithAuthInfo(tx);
     let priority = 0n;
     let sender = "";
-    if (result.code === 0) {
+    if (result.code === 0 && auth !== undefined) {
       try {
-        const auth = decodeAuthInfo(decodeTxRaw(tx).authInfoBytes);
         const fee = auth.fee;
         const uscrt = fee?.amount.find((c) => c.denom === "uscrt");
         if (fee !== undefined && uscrt !== undefined && fee.gasLimit > 0n) {
@@ -608,7 +604,7 @@ export class Node {
         const pk = auth.signerInfos[0]?.publicKey;
         if (pk !== undefined) sender = toHex(pk.value);
       } catch {
-        // CheckTx passed, so the tx decodes; priority 0 otherwise
+        // an amount that is not an integer: priority 0
       }
     }
     return { ok: result.code === 0, gasWanted: result.gasWanted, priority, sender, result };
@@ -801,8 +797,8 @@ export class Node {
    */
   private proofBlockWaitMs(height: number): number {
     if (height <= this.genesis.initialHeight + 1) return 0;
-    const prev = this.blockStore.blockBytes(height - 1);
-    return prev !== undefined && decodeBlock(prev).txs.length === 0 ? IDLE_PROOF_BLOCK_DELAY_MS : 0;
+    const prev = this.blockStore.decodedBlock(height - 1);
+    return prev !== undefined && prev.txs.length === 0 ? IDLE_PROOF_BLOCK_DELAY_MS : 0;
   }
 
   /**
@@ -862,15 +858,36 @@ export class Node {
   private needProofBlock(height: number): boolean {
     if (height <= this.genesis.initialHeight) return true;
     const prevAppHash = this.blockStore.appHash(height - 1);
-    const prevHeader = this.blockStore.blockBytes(height - 1);
-    if (prevAppHash === undefined || prevHeader === undefined) return true;
-    return !bytesEqual(prevAppHash, decodeBlock(prevHeader).header.appHash);
+    const prevBlock = this.blockStore.decodedBlock(height - 1);
+    if (prevAppHash === undefined || prevBlock === undefined) return true;
+    return !bytesEqual(prevAppHash, prevBlock.header.appHash);
   }
 
   private lastBlockTimeNanos(height: number): bigint {
     if (height < this.genesis.initialHeight) return this.genesis.genesisTimeNanos;
-    const b = this.blockStore.blockBytes(height);
-    return b === undefined ? this.genesis.genesisTimeNanos : nanosOf(decodeBlock(b).header.time);
+    const b = this.blockStore.decodedBlock(height);
+    return b === undefined ? this.genesis.genesisTimeNanos : nanosOf(b.header.time);
+  }
+
+  /**
+   * The tx results of the last block this node executed, and their hash once asked for (the next
+   * header's `LastResultsHash`; reading them back from the block store decodes every result).
+   */
+  private lastResults:
+    { readonly height: number; readonly txResults: readonly TxResult[]; hash?: Uint8Array } | undefined;
+
+  private rememberResults(height: number, txResults: readonly TxResult[]): void {
+    this.lastResults = { height, txResults };
+  }
+
+  /** `LastResultsHash` of the block after `height`: from the results kept in memory, else the stored ones. */
+  private resultsHashOf(height: number): Uint8Array {
+    const kept = this.lastResults;
+    if (kept !== undefined && kept.height === height) {
+      kept.hash ??= resultsHash(kept.txResults);
+      return kept.hash;
+    }
+    return resultsHash(this.blockStore.results(height)?.txResults ?? []);
   }
 
   private buildBlock(height: number, round: number): void {
@@ -879,7 +896,6 @@ export class Node {
     const prev = height - 1;
     const lastBlockId: BlockId = initial ? NIL_BLOCK_ID : this.blockStore.blockId(prev)!;
     const lastCommit: Commit = initial ? emptyCommit() : this.blockStore.seenCommit(prev)!;
-    const lastResults = initial ? [] : (this.blockStore.results(prev)?.txResults ?? []);
     const prevTime = this.lastBlockTimeNanos(prev);
     const nowNanos = BigInt(this.nowMs()) * 1_000_000n;
     const timeNanos = initial
@@ -906,7 +922,7 @@ export class Node {
       nextValidatorsHash: validatorSetHash(this.validatorsAt(height + 1)),
       consensusHash: this.consensusHash,
       appHash: this.app.lastAppHash,
-      lastResultsHash: resultsHash(lastResults),
+      lastResultsHash: initial ? resultsHash([]) : this.resultsHashOf(prev),
       evidenceHash: evidenceListHash(evidence),
       proposerAddress: this.validatorAddress,
     };
@@ -984,6 +1000,7 @@ export class Node {
       results: stored,
     });
     this.rememberValidatorUpdates(height, fin.validatorUpdates);
+    this.rememberResults(height, fin.txResults);
     this.faultPoint?.("blockSaved", height);
     const { appHash } = this.app.commit();
     this.blockStore.setLatestAppHash(height, appHash);
@@ -1002,10 +1019,7 @@ export class Node {
   /** The chain as the evidence pool reads it (block store and validator sets). */
   private evidenceChain(): EvidenceChainView {
     const last = this.blockStore.height;
-    const timeAt = (h: bigint): Timestamp | undefined => {
-      const b = this.blockStore.blockBytes(Number(h));
-      return b === undefined ? undefined : decodeBlock(b).header.time;
-    };
+    const timeAt = (h: bigint): Timestamp | undefined => this.blockStore.decodedBlock(Number(h))?.header.time;
     return {
       chainId: this.chainId,
       params: DEFAULT_EVIDENCE_PARAMS,
@@ -1045,6 +1059,7 @@ export class Node {
     };
     this.blockStore.saveResults(height, block.txs, stored);
     this.rememberValidatorUpdates(height, fin.validatorUpdates);
+    this.rememberResults(height, fin.txResults);
     const { appHash } = this.app.commit();
     this.blockStore.setLatestAppHash(height, appHash);
     this.updateEvidence(block);

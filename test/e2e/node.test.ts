@@ -11,6 +11,7 @@ import { after, describe, it } from "node:test";
 import { decodeCoinResponse, encodeQueryBalanceRequest } from "../../src/codec/bank.ts";
 import { encodeCommit } from "../../src/codec/consensus.ts";
 import { NodeBackend } from "../../src/node/backend.ts";
+import { resultsHash } from "../../src/node/blockCodec.ts";
 import { DEV_ACCOUNT_BALANCE, devAccount, devAccounts } from "../../src/node/devAccounts.ts";
 import { startFaucet } from "../../src/node/faucet.ts";
 import { homePaths, loadPrivValidatorState } from "../../src/node/home.ts";
@@ -127,7 +128,25 @@ describe("node: one validator", () => {
     // the app hash of the tx's block is carried by the next (proof) block
     await node.waitForHeight(inc.height + 1);
     assert.deepEqual(backend.block(inc.height + 1)!.header.appHash, backend.blockResults(inc.height)!.appHash);
+    // its LastResultsHash (from the results kept in memory) is the stored results' hash
+    const txResults = node.blockStore.results(inc.height)!.txResults;
+    assert.equal(txResults.length, 1);
+    assert.deepEqual(backend.block(inc.height + 1)!.header.lastResultsHash, resultsHash(txResults));
+    assert.notDeepEqual(resultsHash(txResults), resultsHash([]));
     backend.close();
+  });
+
+  it("admits txs with the fee per gas and sender from the app's CheckTx: a block takes the best first, a sender's in order", async () => {
+    const node = await startNode(await freshHome("priority"));
+    await node.waitForHeight(2);
+    const b = devAccount("b").address;
+    const a0 = sendTx("a", b, 1n, 0n, "5000"); // 25,000 per gas × 10^6
+    const a1 = sendTx("a", b, 1n, 1n, "20000"); // the best fee, but after a0 (same sender)
+    const c0 = sendTx("c", b, 1n, 0n, "9000");
+    for (const tx of [a0, a1, c0]) assert.equal(node.mempool.add(tx).outcome.ok, true);
+    // synchronously, before the next height starts: what a block would take, in order
+    assert.deepEqual(node.mempool.reap().map(toHex), [c0, a0, a1].map(toHex));
+    await node.waitForHeight(3);
   });
 
   it("refuses bad txs with codes and keeps going", async () => {
@@ -197,6 +216,11 @@ describe("node: one validator", () => {
     assert.equal(balance(node, d), bal);
     const inc = await include(backend, sendTx("b", d, 1n, 3n));
     assert.equal(inc.height, height + 1);
+    // the first header after the restart takes its LastResultsHash from the stored results
+    assert.deepEqual(
+      backend.block(inc.height)!.header.lastResultsHash,
+      resultsHash(node.blockStore.results(height)!.txResults),
+    );
     for (let h = 1; h <= height; h++) {
       assert.equal(toHex(encodeCommit(backend.commit(h)!)), commits.get(h), `commit of height ${h} unchanged`);
     }

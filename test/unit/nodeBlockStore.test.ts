@@ -18,7 +18,9 @@ import {
   encodeBlock,
   resultsHash,
 } from "../../src/node/blockCodec.ts";
-import { BlockStore } from "../../src/node/blockStore.ts";
+import { BlockStore, encodeResults, eventKey } from "../../src/node/blockStore.ts";
+import { fromCanonicalJson, toCanonicalJson } from "../../src/consensus/index.ts";
+import { concatBytes, utf8Decode, utf8Encode } from "../../src/primitives/bytes.ts";
 import { matchValue, parseQuery } from "../../src/node/query.ts";
 import { isCodedError } from "../../src/primitives/errors.ts";
 import { createMemoryDatabase } from "../../src/store/index.ts";
@@ -260,6 +262,69 @@ describe("block store", () => {
     assert.deepEqual(
       store.searchBlocks("mint.amount > 25 AND block.height < 6").items.map((b) => Number(b.header.height)),
       [3, 4, 5],
+    );
+  });
+
+  it("keeps the latest block decoded, and forgets it when that height is saved again", () => {
+    const { store } = storeWithBlocks(3);
+    const latest = store.decodedBlock(3)!;
+    assert.equal(store.decodedBlock(3), latest, "the latest block is decoded once");
+    assert.deepEqual(latest, decodeBlock(store.blockBytes(3)!));
+    assert.notEqual(store.decodedBlock(2), store.decodedBlock(2), "older blocks are not kept");
+    const other = encodeBlock({
+      header: header(3n, { appHash: bytes(32, 99) }),
+      txs: [],
+      evidence: [],
+      lastCommit: commitOf(2n),
+    });
+    store.saveBlock(3, other, blockIdOf(header(3n, { appHash: bytes(32, 99) }), other), commitOf(3n), vals);
+    assert.deepEqual(store.decodedBlock(3)!.header.appHash, bytes(32, 99));
+    assert.deepEqual(store.block(3)!.txs, []);
+    assert.equal(store.decodedBlock(7), undefined);
+  });
+
+  it("stores results in a form fromCanonicalJson reads back exactly", () => {
+    const results = {
+      txResults: [
+        ok([ev("message", ["sender", "s0"])]),
+        { ...ok([]), code: 5, codespace: "sdk", log: "insufficient funds: é", gasWanted: 2n ** 64n - 1n },
+      ],
+      finalizeBlockEvents: [ev("mint", ["amount", "10"])],
+      validatorUpdates: [{ pubKey: bytes(32, 3), power: 0n }],
+    };
+    const back = fromCanonicalJson(utf8Decode(encodeResults(results)));
+    assert.equal(toCanonicalJson(back), toCanonicalJson(results));
+  });
+
+  it("event index keys are prefix ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ suffix, for any text", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary" }),
+        fc.string({ unit: "binary" }),
+        fc.string({ unit: "binary" }),
+        fc.uint8Array({ maxLength: 12 }),
+        (type, key, value, suffix) => {
+          const expected = concatBytes(
+            Uint8Array.of(0x65),
+            utf8Encode(`${type}.${key}`),
+            Uint8Array.of(0),
+            utf8Encode(value),
+            Uint8Array.of(0),
+            suffix,
+          );
+          assert.deepEqual(eventKey(0x65, type, key, value, suffix), expected);
+        },
+      ),
+    );
+    assert.deepEqual(
+      eventKey(0x66, "tränsfer", "amount", "1€", Uint8Array.of(9)),
+      concatBytes(
+        Uint8Array.of(0x66),
+        utf8Encode("tränsfer.amount"),
+        Uint8Array.of(0),
+        utf8Encode("1€"),
+        Uint8Array.of(0, 9),
+      ),
     );
   });
 });

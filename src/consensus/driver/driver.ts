@@ -1,12 +1,17 @@
 /**
  * The thin, impure shell around the reducer. For every input it
- *   1. appends the event to the WAL (and fsyncs first when the event carries the node's own new
- *      signature, so nothing this node signed can leave the process unless the WAL holds it; it also
- *      fsyncs before announcing a decision to the app),
+ *   1. appends the event to the WAL,
  *   2. applies `step`,
  *   3. runs the effects: signing through the `PrivValidator` (whose answer is a new input, back to 1),
  *      broadcasting, timers, questions to the app.
  * Inputs raised while effects run are queued, so the reducer sees one event at a time, in WAL order.
+ *
+ * Durability: the node's own signed votes and proposals are held back, not broadcast, until the WAL
+ * is fsynced; the driver fsyncs once when it is about to release them (at the end of `handle`, when
+ * the queue is empty) and before a decision is announced to the app (then releasing what it holds
+ * first). So nothing this node signed leaves the process unless the WAL holds it, and a decision is
+ * durable before the app executes it; signatures made in one `handle` (a proposer's proposal and its
+ * prevote) share one fsync, and an fsync with nothing appended since the last one is skipped.
  *
  * `recoverDriver` rebuilds the state by replaying the WAL's events through the same reducer (no effect
  * is run during replay), rebuilds the privval's last-signed state from the signatures the WAL holds,
@@ -40,10 +45,16 @@ export interface DriverIo {
   invalidInput?(reason: string): void;
 }
 
+type Broadcast = Extract<ConsensusEffect, { type: "broadcastVote" | "broadcastProposal" }>;
+
 export class ConsensusDriver {
   private queue: ConsensusEvent[] = [];
   private running = false;
   private closed = false;
+  /** The node's own signed messages, held until the WAL that holds them is fsynced. */
+  private held: Broadcast[] = [];
+  /** Records appended since the last fsync (true at first: replayed records may not be durable yet). */
+  private unsynced = true;
 
   constructor(
     private stateValue: ConsensusState,
@@ -64,6 +75,7 @@ export class ConsensusDriver {
   close(): void {
     this.closed = true;
     this.queue = [];
+    this.held = [];
   }
 
   /** An input from outside (peer message, timer, app answer). Runs to quiescence. */
@@ -73,7 +85,7 @@ export class ConsensusDriver {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.queue.length > 0 && !this.closed) this.apply(this.queue.shift()!);
+      this.drain();
     } finally {
       this.running = false;
     }
@@ -84,16 +96,43 @@ export class ConsensusDriver {
     this.running = true;
     try {
       this.runEffects(resumeEffects(this.stateValue));
-      while (this.queue.length > 0 && !this.closed) this.apply(this.queue.shift()!);
+      this.drain();
     } finally {
       this.running = false;
     }
   }
 
+  /** Applies the queued inputs, then releases the held messages (after one fsync). */
+  private drain(): void {
+    while (!this.closed) {
+      while (this.queue.length > 0 && !this.closed) this.apply(this.queue.shift()!);
+      if (this.closed || this.held.length === 0) return;
+      this.release(); // may queue inputs only through io calls that re-enter: apply them too
+    }
+  }
+
+  /** Makes the WAL durable (when anything was appended since the last fsync). */
+  private sync(): void {
+    if (!this.unsynced) return;
+    this.wal.sync();
+    this.unsynced = false;
+  }
+
+  /** fsyncs the WAL, then broadcasts the held own messages in the order they were signed. */
+  private release(): void {
+    this.sync();
+    const out = this.held;
+    this.held = [];
+    for (const e of out) {
+      if (this.closed) return;
+      if (e.type === "broadcastVote") this.io.broadcastVote(e.vote);
+      else this.io.broadcastProposal(e.proposal, e.block);
+    }
+  }
+
   private apply(event: ConsensusEvent): void {
     this.wal.append(encodeWalRecord(encodeEvent(event)));
-    // The own signature leaves only through effects of this step: make the WAL durable first.
-    if (event.type === "signedVote" || event.type === "signedProposal") this.wal.sync();
+    this.unsynced = true;
     const { state, effects } = step(this.stateValue, event);
     this.stateValue = state;
     this.runEffects(effects);
@@ -137,10 +176,9 @@ export class ConsensusDriver {
           break;
         }
         case "broadcastVote":
-          this.io.broadcastVote(e.vote);
-          break;
         case "broadcastProposal":
-          this.io.broadcastProposal(e.proposal, e.block);
+          // Held until the WAL holding the signature is durable (`release`).
+          this.held.push(e);
           break;
         case "scheduleTimeout":
           this.io.scheduleTimeout(e);
@@ -152,7 +190,8 @@ export class ConsensusDriver {
           this.io.validateBlock(e);
           break;
         case "decide":
-          this.wal.sync();
+          this.release();
+          if (this.closed) return;
           this.io.decide(e);
           break;
         case "evidence":

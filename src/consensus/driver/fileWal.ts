@@ -1,7 +1,8 @@
 /**
  * The WAL on disk: one append-only file of records (`../wal.ts`). `openFileWal` reads it back, truncates
  * a torn last record (and syncs the truncation), refuses corruption before the end (`WAL_CORRUPT`), and
- * returns the records for replay together with a sink for new ones.
+ * returns the records for replay together with a sink for new ones (opened for appending, so new records
+ * go to the end, also after `truncate`).
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
 import { decodeWal } from "../wal.ts";
@@ -22,6 +23,13 @@ export class FileWal implements WalSink {
 
   sync(): void {
     if (this.fd !== null) fsyncSync(this.fd);
+  }
+
+  /** Empties the file durably (the records are no longer needed: nothing of them is synced first). */
+  truncate(): void {
+    if (this.fd === null) throw new Error("WAL is closed");
+    ftruncateSync(this.fd, 0);
+    fsyncSync(this.fd);
   }
 
   close(): void {
