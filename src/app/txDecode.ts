@@ -124,6 +124,33 @@ function addSigner(signers: Uint8Array[], seen: Set<string>, s: Uint8Array): voi
   }
 }
 
+/** The sha256 of a decoded tx's bytes, when the decoded-tx cache computed it (its id). */
+const knownHashes = new WeakMap<DecodedTx, string>();
+
+/** The last id `DecodedTxCache.idOf` made, and of which array. */
+let lastId: { readonly bytes: Uint8Array; readonly id: string } | undefined;
+
+const HEX_DIGITS = "0123456789ABCDEF";
+
+/**
+ * The tx hash as upstream prints it: sha256 of the tx bytes, upper-case hex. Taken from the
+ * decoded-tx cache's id when the tx came through it (the id is that very digest), else computed.
+ */
+export function txHashHex(tx: DecodedTx): string {
+  const id = knownHashes.get(tx);
+  if (id === undefined) {
+    let hex = "";
+    for (const b of sha256(tx.bytes)) hex += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
+    return hex;
+  }
+  let hex = "";
+  for (let i = 0; i < id.length; i++) {
+    const b = id.charCodeAt(i);
+    hex += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
+  }
+  return hex;
+}
+
 /**
  * Decoded txs by the sha256 of their bytes, so that a tx CheckTx decoded (and re-checked after each
  * commit) is not decoded again when its block runs. Decoding is a pure function of the bytes (and of
@@ -155,7 +182,9 @@ export class DecodedTxCache {
 
   /** The cache id of `bytes`: their sha256 as a 32-character string. */
   static idOf(bytes: Uint8Array): string {
-    return bytesId(sha256(bytes));
+    const id = bytesId(sha256(bytes));
+    lastId = { bytes, id };
+    return id;
   }
 
   get(id: string): DecodedTx | undefined {
@@ -177,6 +206,8 @@ export class DecodedTxCache {
   /** Decodes a copy of `bytes` and remembers the result under `id`; throws what `decodeTx` throws. */
   decodeAndKeep(id: string, bytes: Uint8Array, services: ReadonlyMap<string, MsgService>): DecodedTx {
     const tx = decodeTx(bytes.slice(), services);
+    // The id is known to be the digest only when `idOf` just made it from these very bytes.
+    if (lastId?.bytes === bytes && lastId.id === id) knownHashes.set(tx, id);
     if (this.capacity <= 0 || bytes.length > this.maxBytes / 16 || this.entries.has(id)) return tx;
     while (
       this.entries.size > 0 &&

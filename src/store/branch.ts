@@ -23,6 +23,21 @@ export function isKeyedReader(store: ReadonlyKVStore): store is ReadonlyKVStore 
   return typeof (store as Partial<KeyedReader>).getKeyed === "function";
 }
 
+/**
+ * A parent that can take a branch's buffered entries as they are (keys checked and values copied when
+ * they were written into the branch, which is cleared right after), in any order. `absorbEntries`
+ * returns false, having taken nothing, when it cannot; the branch then writes them one by one in order.
+ */
+export interface EntrySink {
+  absorbEntries(
+    entries: Iterable<{ readonly key: Uint8Array; readonly keyString: string; readonly value: BufferedValue }>,
+  ): boolean;
+}
+
+function isEntrySink(store: object): store is EntrySink {
+  return typeof (store as Partial<EntrySink>).absorbEntries === "function";
+}
+
 /** A buffered write: the new value, or `null` for a deletion. */
 export type BufferedValue = Uint8Array | null;
 
@@ -187,7 +202,7 @@ export class CacheStore implements BranchStore, KeyedReader {
         if (entry !== undefined) entry.value = value;
         else target.insertNew(keyString, key, value);
       }
-    } else {
+    } else if (!(isEntrySink(parent) && parent.absorbEntries(writes.unorderedEntries()))) {
       for (const { key, value } of writes.entries()) {
         if (value === null) parent.delete(key);
         else parent.set(key, value);

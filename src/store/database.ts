@@ -8,7 +8,10 @@ import { StoreError } from "./errors.ts";
 import { MemoryStore } from "./memoryStore.ts";
 import type { BranchStore, KVPair, KVStore } from "./types.ts";
 
-/** The writes of one transaction. */
+/**
+ * The writes of one transaction. `put` takes its own copy of the key and value before it returns, so a
+ * caller may reuse its arrays at once (the tree encodes every node it saves into one scratch buffer).
+ */
 export interface DatabaseWriter {
   put(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
@@ -78,7 +81,7 @@ export class MemoryDatabase implements Database {
     this.check();
     const ops: Op[] = [];
     fn({
-      put: (key, value) => ops.push({ key, value }),
+      put: (key, value) => ops.push({ key: key.slice(), value: value.slice() }),
       delete: (key) => ops.push({ key, value: null }),
     });
     for (const { key, value } of ops) {

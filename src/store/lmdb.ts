@@ -100,6 +100,7 @@ class LmdbDatabase implements Database {
     const writer: DatabaseWriter = {
       put(key, value) {
         checkKey(key);
+        // Inside the write transaction lmdb-js writes at once: LMDB has copied both arrays on return.
         db.putSync(key, value);
       },
       delete(key) {

@@ -15,7 +15,12 @@ import { InfiniteGasMeter } from "../../src/app/gas.ts";
 import type { FinalizeBlockResponse, SecretApp } from "../../src/app/index.ts";
 import { SignatureCache } from "../../src/app/sigCache.ts";
 import { decodeAccountPubKey, type PubKey, type SigData } from "../../src/app/sigVerify.ts";
-import { DecodedTxCache } from "../../src/app/txDecode.ts";
+import { DecodedTxCache, decodeTx, txHashHex } from "../../src/app/txDecode.ts";
+import { accountFromAny } from "../../src/app/auth/keeper.ts";
+import { accountKey as accountKeyOf } from "../../src/app/auth/keys.ts";
+import { decodeAny } from "../../src/codec/tx.ts";
+import { sha256 } from "../../src/crypto/index.ts";
+import { toHex } from "../../src/primitives/hex.ts";
 import { ED25519_PUBKEY_URL } from "../../src/codec/keys.ts";
 import { SignMode } from "../../src/codec/tx.ts";
 import { createMemoryDatabase, openMultiStore } from "../../src/store/index.ts";
@@ -237,6 +242,44 @@ describe("decoded accounts and keys", () => {
     assert.equal(first.sequence, 4n);
   });
 
+  it("an account written is read back exactly as a fresh decoding of its stored bytes gives it", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        fc.option(
+          fc.record({
+            // ASCII type URLs are remembered at the write; others (a lone surrogate) are decoded.
+            typeUrl: fc.oneof(
+              fc.string({ maxLength: 12 }),
+              fc.constant("/x\ud800"),
+              fc.string({ maxLength: 4, unit: "grapheme" }),
+            ),
+            value: fc.uint8Array({ maxLength: 40 }),
+          }),
+          {
+            nil: undefined,
+          },
+        ),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        (address, pubKey, accountNumber, sequence) => {
+          const { auth, ctx } = keeperCtx();
+          const written = { address: address.slice(), pubKey, accountNumber, sequence };
+          auth.setAccount(ctx, written);
+          const read = auth.getAccount(ctx, address)!;
+          const stored = ctx.store.getStore(AUTH_STORE).get(accountKeyOf(address))!;
+          assert.deepStrictEqual(read, accountFromAny(decodeAny(stored), address.slice()));
+          assert.ok(Object.isFrozen(read));
+          // Not tied to the writer's arrays.
+          written.address[0] = written.address[0]! ^ 0xff;
+          if (pubKey !== undefined && pubKey.value.length > 0) pubKey.value[0] = pubKey.value[0]! ^ 0xff;
+          assert.deepStrictEqual(auth.getAccount(ctx, address), accountFromAny(decodeAny(stored), address.slice()));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("a key's memo is per type URL: the same bytes under another type decode (and fail) as that type", () => {
     const any = pubKeyAny(keys[0]!.pubKey);
     const k = decodeAccountPubKey(any);
@@ -248,6 +291,26 @@ describe("decoded accounts and keys", () => {
       /length of pubkey is incorrect/,
     );
     assert.equal(decodeAccountPubKey(any), k);
+  });
+});
+
+describe("tx hashes", () => {
+  it("txHashHex is the upper-case hex sha256 of the bytes, through the cache's id or not", () => {
+    const services = new Map(bankMsgServices(new BankKeeper(new AuthKeeper(), [])).map((s) => [s.typeUrl, s]));
+    const cache = new DecodedTxCache(10);
+    const txs = [0n, 1n, 2n].map((seq) => send(keys[0]!, keys[1]!, "1", seq));
+    const want = (b: Uint8Array) => toHex(sha256(b)).toUpperCase();
+    // Through the cache, with the id made from the bytes.
+    const viaId = cache.decodeAndKeep(DecodedTxCache.idOf(txs[0]!), txs[0]!, services);
+    assert.equal(txHashHex(viaId), want(txs[0]!));
+    // An id that is not the digest of these bytes is never taken for it.
+    DecodedTxCache.idOf(txs[2]!);
+    const otherId = cache.decodeAndKeep(DecodedTxCache.idOf(txs[2]!).replace(/^./, "x"), txs[1]!, services);
+    assert.equal(txHashHex(otherId), want(txs[1]!));
+    const stale = cache.decodeAndKeep(DecodedTxCache.idOf(txs[0]!), txs[2]!, services);
+    assert.equal(txHashHex(stale), want(txs[2]!));
+    // Without the cache.
+    assert.equal(txHashHex(decodeTx(txs[2]!, services)), want(txs[2]!));
   });
 });
 

@@ -96,6 +96,23 @@ function freezeAccount(acc: Account): Account {
   return Object.freeze(acc);
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * What decoding the stored form of base account `acc` gives (`accountFromAny(decodeAny(bytes), address)`):
+ * the same fields in the same order, with copies of its arrays, frozen.
+ */
+function decodedCopy(acc: Account): Account {
+  const pubKey =
+    acc.pubKey === undefined ? undefined : { typeUrl: acc.pubKey.typeUrl, value: acc.pubKey.value.slice() };
+  return freezeAccount({
+    address: acc.address.slice(),
+    pubKey,
+    accountNumber: acc.accountNumber,
+    sequence: acc.sequence,
+  });
+}
+
 export class AuthKeeper {
   /** Module name → address, for the module accounts of this chain. */
   readonly moduleAddresses: ReadonlyMap<string, Uint8Array>;
@@ -138,8 +155,17 @@ export class AuthKeeper {
 
   setAccount(ctx: Context, acc: Account): void {
     const kv = ctx.kv(AUTH_STORE);
-    kv.set(accountKey(acc.address), encodeAny(accountToAny(acc)));
+    const key = accountKey(acc.address);
+    kv.set(key, encodeAny(accountToAny(acc)));
     kv.set(accountNumberKey(acc.accountNumber), acc.address);
+    // The branch's own copy of the bytes (read without gas) decodes to this very account: remember it,
+    // so the next read of the account (the tx's messages, the next tx of the sender) skips decoding.
+    // (Base accounts whose key type is plain ASCII: a string that is not well-formed UTF-16 would not
+    // come back the same from its UTF-8 bytes.)
+    if (acc.module === undefined && (acc.pubKey === undefined || PRINTABLE_ASCII.test(acc.pubKey.typeUrl))) {
+      const stored = ctx.store.getStore(AUTH_STORE).get(key);
+      if (stored !== undefined && !decodedAccounts.has(stored)) decodedAccounts.set(stored, decodedCopy(acc));
+    }
   }
 
   /** Takes the next number from the global counter. */

@@ -40,6 +40,7 @@ import {
   utf8Encode,
 } from "../../primitives/bytes.ts";
 import { toHex } from "../../primitives/hex.ts";
+import { encodeAccountAddress } from "../auth/addressCache.ts";
 import { type Coin, coinsString, coinsToProto } from "../coins.ts";
 import { Context } from "../context.ts";
 import { AppError, InvariantError, SdkErrors } from "../errors.ts";
@@ -90,6 +91,31 @@ import type {
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 const CODE_CACHE_SIZE = 32;
+
+/**
+ * Decoded code infos, contract infos and contract keys by the stored bytes they came from: every call
+ * reads them, and the stores hand out the same never-mutated array until the value is written again,
+ * so each is decoded once (a decoding is a pure function of the bytes). The objects handed out are
+ * frozen; their byte fields are views into the stored bytes, as a fresh decoding's are.
+ */
+const decodedCodeInfos = new WeakMap<Uint8Array, CodeInfo>();
+const decodedContractInfos = new WeakMap<Uint8Array, ContractInfo>();
+const decodedContractKeys = new WeakMap<Uint8Array, StoredContractKey>();
+
+function memoDecode<T extends object>(memo: WeakMap<Uint8Array, T>, raw: Uint8Array, decode: (b: Uint8Array) => T): T {
+  let value = memo.get(raw);
+  if (value === undefined) {
+    value = Object.freeze(decode(raw));
+    memo.set(raw, value);
+  }
+  return value;
+}
+
+function decodeContractInfoFrozen(raw: Uint8Array): ContractInfo {
+  const info = decodeContractInfo(raw);
+  if (info.created !== undefined) Object.freeze(info.created);
+  return info;
+}
 
 export interface ComputeKeeperOptions {
   /** SDK gas limit of a top-level smart query (a node option; default 10,000,000). */
@@ -278,7 +304,7 @@ export class ComputeKeeper {
 
   getCodeInfo(ctx: Context, codeId: bigint): CodeInfo | undefined {
     const raw = ctx.kv(COMPUTE_STORE).get(codeKey(codeId));
-    return raw === undefined ? undefined : decodeCodeInfo(raw);
+    return raw === undefined ? undefined : memoDecode(decodedCodeInfos, raw, decodeCodeInfo);
   }
 
   /** Every code in id order. */
@@ -344,7 +370,7 @@ export class ComputeKeeper {
 
   getContractInfo(ctx: Context, contract: Uint8Array): ContractInfo | undefined {
     const raw = ctx.kv(COMPUTE_STORE).get(contractKey(contract));
-    return raw === undefined ? undefined : decodeContractInfo(raw);
+    return raw === undefined ? undefined : memoDecode(decodedContractInfos, raw, decodeContractInfoFrozen);
   }
 
   setContractInfo(ctx: Context, contract: Uint8Array, info: ContractInfo): void {
@@ -362,7 +388,7 @@ export class ComputeKeeper {
 
   getContractKey(ctx: Context, contract: Uint8Array): StoredContractKey | undefined {
     const raw = ctx.kv(COMPUTE_STORE).get(enclaveKeyKey(contract));
-    return raw === undefined ? undefined : decodeContractKey(raw);
+    return raw === undefined ? undefined : memoDecode(decodedContractKeys, raw, decodeContractKey);
   }
 
   setContractKey(ctx: Context, contract: Uint8Array, key: StoredContractKey): void {
@@ -711,7 +737,7 @@ export class ComputeKeeper {
       admin: args.admin,
       adminProof: outcome.adminProof ?? EMPTY,
     };
-    if (outcome.apiVersion === "v1") ctx.events.emit(instantiateEvent(encodeAddress(contract), args.codeId));
+    if (outcome.apiVersion === "v1") ctx.events.emit(instantiateEvent(encodeAccountAddress(contract), args.codeId));
     const entry: ContractCodeHistoryEntry = {
       operation: HISTORY_OPERATION.init,
       codeId: args.codeId,
@@ -773,7 +799,7 @@ export class ComputeKeeper {
     );
     this.afterCall(ctx, outcome);
     if (!outcome.ok) throw this.callError(ComputeErrors.ExecuteFailed, outcome);
-    if (outcome.apiVersion === "v1") ctx.events.emit(executeEvent(encodeAddress(args.contract)));
+    if (outcome.apiVersion === "v1") ctx.events.emit(executeEvent(encodeAccountAddress(args.contract)));
     return this.handleResponse(ctx, args.contract, outcome, args.msg);
   }
 
@@ -938,7 +964,7 @@ export class ComputeKeeper {
    * call's own.
    */
   private handleResponse(ctx: Context, contract: Uint8Array, outcome: ContractOutcome, ogMsg: Uint8Array): Dispatched {
-    const contractText = encodeAddress(contract);
+    const contractText = encodeAccountAddress(contract);
     ctx.events.emit(
       createEvent(
         "wasm",
@@ -1155,7 +1181,7 @@ export class ComputeKeeper {
     }
     // Upstream charges the reply's wasm gas a second time here.
     ctx.gasMeter.consumeGas(Number(outcome.gas?.sdkCharge ?? 1n), "wasm contract");
-    ctx.events.emit(replyEvent(encodeAddress(contract)));
+    ctx.events.emit(replyEvent(encodeAccountAddress(contract)));
     try {
       const handled = this.handleResponse(ctx, contract, outcome, concatBytes(origin, EMPTY));
       // With reply routing (this contract was itself called as a sub-message with a reply wanted) the
@@ -1270,6 +1296,8 @@ function customEvent(e: ContractOutcome["events"][number], contract: string): Ap
 
 /** The response's messages as sub-messages: v1 `SubMsg`s as given, v0.10 `CosmosMsg`s as id 0, `never`. */
 function parseMessages(json: string, apiVersion: string, _contract: string): SubMsg[] {
+  // Most calls send no message: the empty list needs no parser.
+  if (json === "[]") return [];
   let parsed: JsonValue;
   try {
     parsed = parseJsonExact(json);

@@ -25,6 +25,7 @@ import type { ProtoCoin } from "../../codec/tx.ts";
 import { toBase64 } from "../../primitives/base64.ts";
 import { encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
 import { utf8Encode } from "../../primitives/bytes.ts";
+import { encodeAccountAddress } from "../auth/addressCache.ts";
 import { coinsFromProto, coinsString, isValidCoinSet, type Coin } from "../coins.ts";
 import type { Context } from "../context.ts";
 import { SdkErrors } from "../errors.ts";
@@ -144,8 +145,8 @@ export function computeMsgServices(keeper: ComputeKeeper): MsgService[] {
         funds: funds(msg.initFunds),
         callbackSig: msg.callbackSig,
       });
-      const address = encodeAddress(r.address);
-      ctx.events.emit(computeMessageEvent(encodeAddress(msg.sender), address));
+      const address = encodeAccountAddress(r.address);
+      ctx.events.emit(computeMessageEvent(encodeAccountAddress(msg.sender), address));
       return encodeMsgInstantiateContractResponse({ address, data: r.data ?? EMPTY });
     },
     aminoJson: (msg) => ({
@@ -175,7 +176,7 @@ export function computeMsgServices(keeper: ComputeKeeper): MsgService[] {
       return [sender];
     },
     handle(ctx: Context, msg: MsgExecuteContract): Uint8Array {
-      ctx.events.emit(computeMessageEvent(encodeAddress(msg.sender), encodeAddress(msg.contract)));
+      ctx.events.emit(computeMessageEvent(encodeAccountAddress(msg.sender), encodeAccountAddress(msg.contract)));
       const r = keeper.execute(ctx, {
         contract: msg.contract,
         caller: msg.sender,

@@ -3,13 +3,12 @@
  * (crypto.md §6.2, upstream `GetTxInfo`): the tx bytes, and per signer the sign bytes of its sign mode,
  * its public key (`Any` bytes) and signature, rebuilt from the decoded tx and the signer's account.
  */
-import { SignMode, encodeAny, encodeSignDoc } from "../../codec/tx.ts";
-import { sha256 } from "../../crypto/index.ts";
+import { SignMode } from "../../codec/tx.ts";
 import { bytesEqual } from "../../primitives/bytes.ts";
-import { toHex } from "../../primitives/hex.ts";
 import type { Context } from "../context.ts";
 import { signBytesAminoJson, signBytesEip191 } from "../signing.ts";
-import type { DecodedTx } from "../txDecode.ts";
+import { type DecodedTx, txHashHex } from "../txDecode.ts";
+import { directSignBytes, publicKeyBytes } from "./hints.ts";
 import type { AuthForCompute, ComputeTxInfo, SignerInfoForEnclave } from "./types.ts";
 
 /** `ctx` reads the signers' accounts (any gas meter; the reads are not charged to the tx). */
@@ -19,7 +18,7 @@ export function createTxInfo(tx: DecodedTx, index: number, ctx: Context, auth: A
     bytes: tx.bytes,
     index,
     get hash(): string {
-      return (hash ??= toHex(sha256(tx.bytes)).toUpperCase());
+      return (hash ??= txHashHex(tx));
     },
     signInfo: (signer: Uint8Array): SignerInfoForEnclave | undefined => {
       const i = tx.signers.findIndex((s) => bytesEqual(s, signer));
@@ -32,12 +31,7 @@ export function createTxInfo(tx: DecodedTx, index: number, ctx: Context, auth: A
       const accountNumber = ctx.height === 0 ? 0n : (account?.accountNumber ?? 0n);
       let signBytes: Uint8Array | undefined;
       if (mode === SignMode.DIRECT) {
-        signBytes = encodeSignDoc({
-          bodyBytes: tx.raw.bodyBytes,
-          authInfoBytes: tx.raw.authInfoBytes,
-          chainId: ctx.chainId,
-          accountNumber,
-        });
+        signBytes = directSignBytes(tx.raw.bodyBytes, tx.raw.authInfoBytes, ctx.chainId, accountNumber);
       } else if (mode === SignMode.LEGACY_AMINO_JSON) {
         signBytes = signBytesAminoJson(tx, ctx.chainId, accountNumber, info.sequence);
       } else if (mode === SignMode.EIP_191) {
@@ -46,7 +40,7 @@ export function createTxInfo(tx: DecodedTx, index: number, ctx: Context, auth: A
       return {
         signBytes: signBytes ?? new Uint8Array(0),
         signMode: mode,
-        publicKey: publicKey === undefined ? new Uint8Array(0) : encodeAny(publicKey),
+        publicKey: publicKey === undefined ? new Uint8Array(0) : publicKeyBytes(publicKey),
         signature,
       };
     },

@@ -248,6 +248,34 @@ export function encodeNodeWith(
   leftHash: Uint8Array | undefined,
   rightHash: Uint8Array | undefined,
 ): Uint8Array {
+  return encodeNodeInto(undefined, node, leftNodeKey, rightNodeKey, leftHash, rightHash);
+}
+
+/** Scratch space for `encodeNodeScratch`. */
+const nodeScratch = new Uint8Array(64 * 1024);
+
+/**
+ * `encodeNodeWith` into a shared scratch buffer: the result is a view valid only until the next call
+ * (for a writer that copies what it is given at once), which saves an allocation per saved node.
+ */
+export function encodeNodeScratch(
+  node: Node,
+  leftNodeKey: Uint8Array | undefined,
+  rightNodeKey: Uint8Array | undefined,
+  leftHash: Uint8Array | undefined,
+  rightHash: Uint8Array | undefined,
+): Uint8Array {
+  return encodeNodeInto(nodeScratch, node, leftNodeKey, rightNodeKey, leftHash, rightHash);
+}
+
+function encodeNodeInto(
+  scratch: Uint8Array | undefined,
+  node: Node,
+  leftNodeKey: Uint8Array | undefined,
+  rightNodeKey: Uint8Array | undefined,
+  leftHash: Uint8Array | undefined,
+  rightHash: Uint8Array | undefined,
+): Uint8Array {
   const key = node.key;
   const value = node.value;
   const leaf = node.isLeaf;
@@ -255,7 +283,8 @@ export function encodeNodeWith(
     1 + uvarintLength(node.height) + uvarintLength(node.size) + uvarintLength(node.version) + uvarintLength(key.length);
   size += key.length + HASH_LENGTH;
   size += leaf ? uvarintLength(value!.length) + value!.length : 2 * NODE_KEY_LENGTH + 2 * HASH_LENGTH;
-  const out = new Uint8Array(size);
+  // A node larger than the scratch buffer (a stored wasm) gets an array of its own.
+  const out = scratch === undefined || scratch.length < size ? new Uint8Array(size) : scratch.subarray(0, size);
   out[0] = leaf ? 0 : 1;
   let at = putUvarint(out, 1, node.height);
   at = putUvarint(out, at, node.size);

@@ -13,11 +13,11 @@
  * recorded together (one record of node keys), which is all pruning needs.
  */
 import { compareBytes } from "../../primitives/bytes.ts";
-import { createBranch, type KeyedReader, WriteBuffer } from "../branch.ts";
+import { type BufferedValue, createBranch, type EntrySink, type KeyedReader, WriteBuffer } from "../branch.ts";
 import type { DatabaseWriter } from "../database.ts";
 import { keyToString } from "../keys.ts";
 import type { BranchStore, KVPair, KVStore, ReadonlyKVStore } from "../types.ts";
-import { EMPTY_ROOT_HASH, encodeNodeKey, encodeNodeWith, hashDirty, Node, NODE_KEY_LENGTH } from "./node.ts";
+import { EMPTY_ROOT_HASH, encodeNodeKey, encodeNodeScratch, hashDirty, Node, NODE_KEY_LENGTH } from "./node.ts";
 import type { NodeDb } from "./nodeDb.ts";
 import { TreeSnapshot } from "./snapshot.ts";
 
@@ -269,7 +269,7 @@ class SnapshotReader implements ReadonlyKVStore, KeyedReader {
 }
 
 /** A tree's working state: a KVStore whose writes become the next version at commit. */
-export class MutableTree implements KVStore, KeyedReader {
+export class MutableTree implements KVStore, KeyedReader, EntrySink {
   private buffer: WriteBuffer;
   private reader: SnapshotReader;
   private built: BuiltVersion | undefined;
@@ -320,6 +320,24 @@ export class MutableTree implements KVStore, KeyedReader {
     this.buffer.set(key, value);
     this.journal?.push({ key: this.buffer.writes.getEntry(key)!.key, value: this.buffer.get(key)! });
     this.built = undefined;
+  }
+
+  /**
+   * A branch's entries handed over as they are (`EntrySink`): the next version depends only on the
+   * final value of each key, not on the order they arrive in. Not when writes are journaled in order.
+   */
+  absorbEntries(
+    entries: Iterable<{ readonly key: Uint8Array; readonly keyString: string; readonly value: BufferedValue }>,
+  ): boolean {
+    if (this.journal !== undefined) return false;
+    const target = this.buffer.writes;
+    for (const { key, keyString, value } of entries) {
+      const entry = target.getEntryByString(keyString);
+      if (entry !== undefined) entry.value = value;
+      else target.insertNew(keyString, key, value);
+    }
+    this.built = undefined;
+    return true;
   }
 
   delete(key: Uint8Array): void {
@@ -380,9 +398,10 @@ export class MutableTree implements KVStore, KeyedReader {
     if (built.root !== undefined) assign(built.root);
     const keyOf = (node: Node): Uint8Array => node.nodeKey ?? nodeKeys.get(node)!;
     for (const node of newNodes) {
+      // A view into a scratch buffer: the writer copies it before the next node is encoded.
       const encoded = node.isLeaf
-        ? encodeNodeWith(node, undefined, undefined, undefined, undefined)
-        : encodeNodeWith(
+        ? encodeNodeScratch(node, undefined, undefined, undefined, undefined)
+        : encodeNodeScratch(
             node,
             node.leftNode !== undefined ? keyOf(node.leftNode) : node.leftNodeKey,
             node.rightNode !== undefined ? keyOf(node.rightNode) : node.rightNodeKey,
