@@ -28,7 +28,7 @@ import { createWorkerEnclave, type WorkerEnclave } from "../src/enclave-api/work
 import { SPARE_CORES_SPIN_MICROS } from "../src/node/enclave.ts";
 import { toHex } from "../src/primitives/hex.ts";
 import { openDatabase, openMultiStore } from "../src/store/index.ts";
-import { checkCode } from "../test/helpers/appCompute.ts";
+import { checkCode, scriptedOutcome } from "../test/helpers/appCompute.ts";
 import { CHAIN_ID, blockTime, genesisFor, signTx, testKey, type TestKey } from "../test/helpers/appTx.ts";
 import type { BenchRow } from "./harness.ts";
 
@@ -203,26 +203,6 @@ function scriptedKey(n: number, i: number): Uint8Array {
  */
 export function scriptedEnclave(): EnclaveForCompute {
   let n = 0;
-  const ok = {
-    ok: true,
-    apiVersion: "v1",
-    data: undefined,
-    attributes: [{ key: "action", value: "transfer" }],
-    events: [],
-    messagesJson: "[]",
-    reply: undefined,
-    errorKind: "",
-    errorCode: "",
-    errorMessage: "",
-    errorJson: "",
-    gas: undefined,
-    queryGas: 0n,
-    callCounter: { height: 1n, counter: 1n },
-    contractKey: new Uint8Array(64),
-    adminProof: new Uint8Array(32),
-    newContractKeyProof: undefined,
-    answer: undefined,
-  } as const;
   return {
     checkCode: (code) => ({ code, codeHash: sha256(code) }),
     call: (_name, request, ocalls) => {
@@ -236,7 +216,11 @@ export function scriptedEnclave(): EnclaveForCompute {
         ops: [1, 2].map((i) => ({ legacyKey: new Uint8Array(0), storedKey: key(i), storedValue: new Uint8Array(64) })),
       });
       // Every contract ecall answers a contract outcome; this one is a success.
-      return { ...ok, attributes: [...ok.attributes], events: [] } as never;
+      return scriptedOutcome({
+        attributes: [{ key: "action", value: "transfer" }],
+        contractKey: new Uint8Array(64),
+        adminProof: new Uint8Array(32),
+      });
     },
   };
 }

@@ -35,6 +35,7 @@ import { concatBytes, utf8Decode } from "../../src/primitives/bytes.ts";
 import { toHex } from "../../src/primitives/hex.ts";
 import { createMemoryDatabase, openMultiStore, type Database } from "../../src/store/index.ts";
 import { checkCode } from "../../src/node/compute.ts";
+import type { EnclaveForCompute } from "../../src/app/compute/types.ts";
 import { MNEMONICS, Wallet, secp256k1Any, type SecretjsWallet } from "./secretjsTx.ts";
 
 const require = createRequire(import.meta.url);
@@ -274,3 +275,34 @@ export async function smartQuery(
 }
 
 export const hashHex = (code: Uint8Array): string => toHex(sha256(code));
+
+/** What a contract ecall answers the app (`EnclaveForCompute.call`). */
+export type ScriptedOutcome = ReturnType<EnclaveForCompute["call"]>;
+
+/**
+ * An outcome for scripted enclaves in tests and benches: a v1 success that carries nothing (no data,
+ * attributes, events, messages, keys), with `over` on top.
+ */
+export function scriptedOutcome(over: Record<string, unknown> = {}): ScriptedOutcome {
+  return {
+    ok: true,
+    apiVersion: "v1",
+    data: undefined,
+    attributes: [],
+    events: [],
+    messagesJson: "[]",
+    reply: undefined,
+    errorKind: "",
+    errorCode: "",
+    errorMessage: "",
+    errorJson: "",
+    gas: undefined,
+    queryGas: 0n,
+    callCounter: { height: 1n, counter: 1n },
+    contractKey: undefined,
+    adminProof: undefined,
+    newContractKeyProof: undefined,
+    answer: undefined,
+    ...over,
+  } as ScriptedOutcome;
+}

@@ -44,6 +44,7 @@ import { Dec } from "../../src/primitives/amount.ts";
 import { toBase64 } from "../../src/primitives/base64.ts";
 import { encodeAddress } from "../../src/primitives/bech32.ts";
 import { createMemoryDatabase, openMultiStore } from "../../src/store/index.ts";
+import { scriptedOutcome } from "../helpers/appCompute.ts";
 import { blockTime, genesisFor, signTx, testKey } from "../helpers/appTx.ts";
 
 const require = createRequire(import.meta.url);
@@ -473,27 +474,7 @@ describe("compute: ocall failures are the host's own", () => {
 
 describe("compute: responses, sub-messages and replies (scripted enclave)", () => {
   type Outcome = ReturnType<EnclaveForCompute["call"]>;
-  const base = {
-    ok: true,
-    apiVersion: "v1",
-    data: undefined,
-    attributes: [],
-    events: [],
-    messagesJson: "[]",
-    reply: undefined,
-    errorKind: "",
-    errorCode: "",
-    errorMessage: "",
-    errorJson: "",
-    gas: undefined,
-    queryGas: 0n,
-    callCounter: { height: 1n, counter: 1n },
-    contractKey: undefined,
-    adminProof: undefined,
-    newContractKeyProof: undefined,
-    answer: undefined,
-  };
-  const outcome = (over: Partial<typeof base> | Record<string, unknown>): Outcome => ({ ...base, ...over }) as Outcome;
+  const outcome = (over: Record<string, unknown>): Outcome => scriptedOutcome(over);
 
   /** The enclave answers executes with `script.execute`, records replies and answers them with `script.reply`. */
   function scripted(script: { execute: Outcome; reply?: Outcome }) {

@@ -15,6 +15,7 @@ import {
 } from "../../src/codec/compute.ts";
 import { sha256 } from "../../src/crypto/index.ts";
 import { createMemoryDatabase, openMultiStore } from "../../src/store/index.ts";
+import { scriptedOutcome } from "../helpers/appCompute.ts";
 import { blockTime, genesisFor, signTx, testKey } from "../helpers/appTx.ts";
 
 type Request = {
@@ -33,26 +34,11 @@ function recordingEnclave(calls: { name: string; request: Request }[]): EnclaveF
     checkCode: (code) => ({ code, codeHash: sha256(code) }),
     call: (name, request) => {
       calls.push({ name, request: request as unknown as Request });
-      return {
-        ok: true,
-        apiVersion: "v1",
-        data: undefined,
-        attributes: [],
-        events: [],
-        messagesJson: "[]",
-        reply: undefined,
-        errorKind: "",
-        errorCode: "",
-        errorMessage: "",
-        errorJson: "",
-        gas: undefined,
-        queryGas: 0n,
+      return scriptedOutcome({
         callCounter: { height: 0n, counter: 0n },
         contractKey: new Uint8Array(64),
         adminProof: new Uint8Array(32),
-        newContractKeyProof: undefined,
-        answer: undefined,
-      } as never;
+      });
     },
   };
 }
