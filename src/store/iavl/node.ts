@@ -232,44 +232,16 @@ function putBytes(out: Uint8Array, at: number, bytes: Uint8Array): number {
   return at + n;
 }
 
-/** Encodes a node whose hash and children's keys and hashes are all known. */
-export function encodeNode(node: Node): Uint8Array {
-  return encodeNodeWith(node, node.leftNodeKey, node.rightNodeKey, node.leftHash, node.rightHash);
-}
-
-/**
- * Encodes `node` (its hash known) with the given children (node keys and hashes; an inner node needs
- * all four), so a node saved with its children as objects is encoded without a copy of it.
- */
-export function encodeNodeWith(
-  node: Node,
-  leftNodeKey: Uint8Array | undefined,
-  rightNodeKey: Uint8Array | undefined,
-  leftHash: Uint8Array | undefined,
-  rightHash: Uint8Array | undefined,
-): Uint8Array {
-  return encodeNodeInto(undefined, node, leftNodeKey, rightNodeKey, leftHash, rightHash);
-}
-
 /** Scratch space for `encodeNodeScratch`. */
 const nodeScratch = new Uint8Array(64 * 1024);
 
 /**
- * `encodeNodeWith` into a shared scratch buffer: the result is a view valid only until the next call
- * (for a writer that copies what it is given at once), which saves an allocation per saved node.
+ * Encodes `node` (its hash known) with the given children (node keys and hashes; an inner node needs
+ * all four; a node saved with its children as objects is encoded without a copy of it) into a shared
+ * scratch buffer: the result is a view valid only until the next call (for a writer that copies what
+ * it is given at once), which saves an allocation per saved node.
  */
 export function encodeNodeScratch(
-  node: Node,
-  leftNodeKey: Uint8Array | undefined,
-  rightNodeKey: Uint8Array | undefined,
-  leftHash: Uint8Array | undefined,
-  rightHash: Uint8Array | undefined,
-): Uint8Array {
-  return encodeNodeInto(nodeScratch, node, leftNodeKey, rightNodeKey, leftHash, rightHash);
-}
-
-function encodeNodeInto(
-  scratch: Uint8Array | undefined,
   node: Node,
   leftNodeKey: Uint8Array | undefined,
   rightNodeKey: Uint8Array | undefined,
@@ -284,7 +256,7 @@ function encodeNodeInto(
   size += key.length + HASH_LENGTH;
   size += leaf ? uvarintLength(value!.length) + value!.length : 2 * NODE_KEY_LENGTH + 2 * HASH_LENGTH;
   // A node larger than the scratch buffer (a stored wasm) gets an array of its own.
-  const out = scratch === undefined || scratch.length < size ? new Uint8Array(size) : scratch.subarray(0, size);
+  const out = nodeScratch.length < size ? new Uint8Array(size) : nodeScratch.subarray(0, size);
   out[0] = leaf ? 0 : 1;
   let at = putUvarint(out, 1, node.height);
   at = putUvarint(out, at, node.size);
