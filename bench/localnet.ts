@@ -28,6 +28,7 @@ import {
   type ValidatorProcess,
 } from "../src/node/localnet.ts";
 import { msgSend, signDirectTx } from "../src/node/txBuilder.ts";
+import { rpcCall } from "../test/helpers/net.ts";
 import type { BenchRow } from "./harness.ts";
 
 /** `BENCH_LOCALNET_LOADS=1000` (comma-separated) runs only those loads, for profiling. */
@@ -73,17 +74,6 @@ const CLOCK_TICKS = 100;
 
 type Obj = Record<string, unknown>;
 
-async function rpc(port: number, method: string, params: Obj = {}): Promise<Obj> {
-  const res = await fetch(`http://127.0.0.1:${port}/`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: Obj; error?: unknown };
-  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
-
 /** One JSON-RPC batch request (CometBFT's `[{…}, {…}]`): each call's result, or an Error for its error. */
 async function rpcBatch(port: number, method: string, calls: readonly Obj[]): Promise<(Obj | Error)[]> {
   const res = await fetch(`http://127.0.0.1:${port}/`, {
@@ -118,7 +108,7 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
     const lcd = `http://127.0.0.1:${net.nodes[0]!.lcdPort}`;
     // Wait for the first blocks, then read the account numbers.
     for (;;) {
-      const s = await rpc(rpcPorts[0]!, "status").catch(() => undefined);
+      const s = await rpcCall(rpcPorts[0]!, "status").catch(() => undefined);
       if (s !== undefined && Number((s["sync_info"] as Obj)["latest_block_height"]) >= 2) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -139,15 +129,15 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
     const committedAt = new Map<string, number>();
     const blockSeenAt: number[] = [];
     let watchedHeight = Number(
-      ((await rpc(rpcPorts[0]!, "status"))["sync_info"] as Obj)["latest_block_height"] as string,
+      ((await rpcCall(rpcPorts[0]!, "status"))["sync_info"] as Obj)["latest_block_height"] as string,
     );
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        const s = await rpc(rpcPorts[0]!, "status").catch(() => undefined);
+        const s = await rpcCall(rpcPorts[0]!, "status").catch(() => undefined);
         const latest = s === undefined ? watchedHeight : Number((s["sync_info"] as Obj)["latest_block_height"]);
         for (let h = watchedHeight + 1; h <= latest; h++) {
-          const b = await rpc(rpcPorts[0]!, "block", { height: String(h) });
+          const b = await rpcCall(rpcPorts[0]!, "block", { height: String(h) });
           const now = performance.now();
           blockSeenAt.push(now);
           const txs = (((b["block"] as Obj)["data"] as Obj)["txs"] as string[] | null) ?? [];
@@ -234,7 +224,7 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
           for (const i of indexes) {
             const a = i % ACCOUNTS;
             lastOfAccount[a] = lastOfAccount[a]!.then(() =>
-              rpc(port, "broadcast_tx_sync", { tx: txs[i]!.b64 }).then(onAnswer, onError),
+              rpcCall(port, "broadcast_tx_sync", { tx: txs[i]!.b64 }).then(onAnswer, onError),
             );
             pending.push(lastOfAccount[a]!);
           }

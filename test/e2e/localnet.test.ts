@@ -30,6 +30,7 @@ import { secp256k1PublicKey, sha256 } from "../../src/crypto/index.ts";
 import { createP2P, generateNodeKey, testP2POptions } from "../../src/p2p/index.ts";
 import { fromBase64, toBase64 } from "../../src/primitives/base64.ts";
 import { isCodedError } from "../../src/primitives/errors.ts";
+import { rpcCall } from "../helpers/net.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -37,16 +38,8 @@ let dir: string;
 let net: Localnet;
 const procs: (ValidatorProcess | undefined)[] = [];
 
-async function rpc(i: number, method: string, params: Obj = {}): Promise<Obj> {
-  const res = await fetch(`http://127.0.0.1:${net.nodes[i]!.rpcPort}/`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    signal: AbortSignal.timeout(5000),
-  });
-  const body = (await res.json()) as { result?: Obj; error?: unknown };
-  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
+function rpc(i: number, method: string, params: Obj = {}): Promise<Obj> {
+  return rpcCall(net.nodes[i]!.rpcPort, method, params, 5000);
 }
 
 async function height(i: number): Promise<number> {

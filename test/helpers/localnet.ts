@@ -8,6 +8,7 @@ import type { Any } from "../../src/codec/tx.ts";
 import { spawnValidator, type Localnet, type ValidatorProcess } from "../../src/node/localnet.ts";
 import { signDirectTx } from "../../src/node/txBuilder.ts";
 import { toBase64 } from "../../src/primitives/base64.ts";
+import { rpcCall } from "./net.ts";
 
 export type Obj = Record<string, unknown>;
 
@@ -49,16 +50,8 @@ export class LocalnetDriver {
     return nodes.map((i) => `--- node${i}\n${this.procs[i]?.output().slice(-3000) ?? ""}`).join("\n");
   }
 
-  async rpc(i: number, method: string, params: Obj = {}): Promise<Obj> {
-    const res = await fetch(`http://127.0.0.1:${this.net.nodes[i]!.rpcPort}/`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-      signal: AbortSignal.timeout(5000),
-    });
-    const body = (await res.json()) as { result?: Obj; error?: unknown };
-    if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-    return body.result;
+  rpc(i: number, method: string, params: Obj = {}): Promise<Obj> {
+    return rpcCall(this.net.nodes[i]!.rpcPort, method, params, 5000);
   }
 
   async lcd(i: number, path: string): Promise<Obj> {

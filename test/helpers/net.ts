@@ -28,3 +28,21 @@ export async function waitForLcd(url: string, child: ChildProcess, logs: () => s
   }
   throw new Error(`the dev chain did not answer on ${url}:\n${logs()}`);
 }
+
+type Obj = Record<string, unknown>;
+
+/**
+ * One JSON-RPC call (POST) to the Tendermint RPC on `127.0.0.1:port`: its result, or an Error naming
+ * the method and the RPC error. `timeoutMs` bounds the request (none by default).
+ */
+export async function rpcCall(port: number, method: string, params: Obj = {}, timeoutMs?: number): Promise<Obj> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+  });
+  const body = (await res.json()) as { result?: Obj; error?: unknown };
+  if (body.result === undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
