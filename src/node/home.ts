@@ -123,6 +123,17 @@ export function privValidatorKeyJson(seed: Uint8Array): unknown {
   };
 }
 
+/**
+ * Writes a fresh node key (p2p identity) and a fresh validator key into a home (durably); returns the
+ * validator key's seed.
+ */
+export function writeNewNodeKeys(p: { readonly nodeKey: string; readonly privValidatorKey: string }): Uint8Array {
+  writeFileDurable(p.nodeKey, JSON.stringify({ priv_key: privKeyJson(newKeySeed()) }, null, 2) + "\n");
+  const pvSeed = newKeySeed();
+  writeFileDurable(p.privValidatorKey, JSON.stringify(privValidatorKeyJson(pvSeed), null, 2) + "\n");
+  return pvSeed;
+}
+
 export function loadPrivValidatorKey(path: string): Ed25519KeyFile {
   const o = obj(readJsonFile(path), path);
   const key = readPrivKey(o.priv_key, `${path} priv_key`);

@@ -27,8 +27,8 @@ import {
   homePaths,
   newKeySeed,
   privKeyJson,
-  privValidatorKeyJson,
   writeFileDurable,
+  writeNewNodeKeys,
   type NodeConfig,
 } from "./home.ts";
 
@@ -70,10 +70,7 @@ export async function initHome(o: InitOptions): Promise<InitResult> {
 
   const config: NodeConfig = { ...DEFAULT_NODE_CONFIG, ...o.config, moniker: o.moniker ?? o.config?.moniker ?? "node" };
   writeFileSync(p.config, JSON.stringify(configToJson(config), null, 2) + "\n");
-  const nodeSeed = newKeySeed();
-  writeFileDurable(p.nodeKey, JSON.stringify({ priv_key: privKeyJson(nodeSeed) }, null, 2) + "\n");
-  const pvSeed = newKeySeed();
-  writeFileDurable(p.privValidatorKey, JSON.stringify(privValidatorKeyJson(pvSeed), null, 2) + "\n");
+  const pvSeed = writeNewNodeKeys(p);
   const authoritySeed = newKeySeed();
   writeFileDurable(p.devAuthorityKey, JSON.stringify({ priv_key: privKeyJson(authoritySeed) }, null, 2) + "\n");
 

@@ -48,10 +48,8 @@ import {
   homePaths,
   loadDevAuthorityKey,
   loadNodeKey,
-  newKeySeed,
-  privKeyJson,
-  privValidatorKeyJson,
   writeFileDurable,
+  writeNewNodeKeys,
   type NodeConfig,
 } from "./home.ts";
 import { NodeError } from "./errors.ts";
@@ -201,8 +199,7 @@ export async function initJoinHome(o: JoinHomeOptions): Promise<JoinHomeResult> 
   mkdirSync(`${o.home}/data`, { recursive: true });
   const config: NodeConfig = { ...DEFAULT_NODE_CONFIG, ...o.config, moniker: o.moniker ?? o.config?.moniker ?? "node" };
   writeFileSync(p.config, JSON.stringify(configToJson(config), null, 2) + "\n");
-  writeFileDurable(p.nodeKey, JSON.stringify({ priv_key: privKeyJson(newKeySeed()) }, null, 2) + "\n");
-  writeFileDurable(p.privValidatorKey, JSON.stringify(privValidatorKeyJson(newKeySeed()), null, 2) + "\n");
+  writeNewNodeKeys(p);
   if (o.authorityKeyFile !== undefined) copyFileSync(o.authorityKeyFile, p.devAuthorityKey);
 
   const enclave = await startEnclave(o.home);

@@ -42,11 +42,9 @@ import {
   loadDevAuthorityKey,
   loadNodeKey,
   loadPrivValidatorKey,
-  newKeySeed,
-  privKeyJson,
-  privValidatorKeyJson,
   readJsonFile,
   writeFileDurable,
+  writeNewNodeKeys,
   type NodeConfig,
 } from "./home.ts";
 import { DEV_DENOM, DEV_MODULE_GENESIS } from "./devAccounts.ts";
@@ -199,22 +197,11 @@ export async function initLocalnet(o: LocalnetOptions): Promise<Localnet> {
       const p = homePaths(home);
       mkdirSync(join(home, "config"), { recursive: true });
       mkdirSync(join(home, "data"), { recursive: true });
-      writeFileDurable(p.nodeKey, JSON.stringify({ priv_key: privKeyJson(newKeySeed()) }, null, 2) + "\n");
-      writeFileDurable(p.privValidatorKey, JSON.stringify(privValidatorKeyJson(newKeySeed()), null, 2) + "\n");
+      writeNewNodeKeys(p);
     }
-    const p = homePaths(home);
-    const pub = loadPrivValidatorKey(p.privValidatorKey).pubKey;
-    pubKeys.push(pub);
-    nodes.push({
-      index: i,
-      home,
-      moniker,
-      nodeId: loadNodeKey(p.nodeKey).id,
-      validatorAddress: toHex(ed25519Address(pub)).toUpperCase(),
-      p2pPort,
-      rpcPort,
-      lcdPort,
-    });
+    const node = localnetNodeOf(i, home, moniker, { p2pPort, rpcPort, lcdPort });
+    pubKeys.push(node.pubKey);
+    nodes.push(node.node);
   }
   // Every node: its config with all other nodes as persistent peers, and the shared genesis with one
   // gentx per validator (node 0's is already there), equal self-delegations.
@@ -309,8 +296,7 @@ export async function addLocalnetNode(net: Localnet, o: AddNodeOptions = {}): Pr
   const p = homePaths(home);
   mkdirSync(join(home, "config"), { recursive: true });
   mkdirSync(join(home, "data"), { recursive: true });
-  writeFileDurable(p.nodeKey, JSON.stringify({ priv_key: privKeyJson(newKeySeed()) }, null, 2) + "\n");
-  writeFileDurable(p.privValidatorKey, JSON.stringify(privValidatorKeyJson(newKeySeed()), null, 2) + "\n");
+  writeNewNodeKeys(p);
   const firstConfig = readJsonFile(homePaths(first.home).config) as Record<string, unknown>;
   const config = {
     ...firstConfig,
@@ -322,17 +308,7 @@ export async function addLocalnetNode(net: Localnet, o: AddNodeOptions = {}): Pr
   };
   writeFileSync(p.config, JSON.stringify(config, null, 2) + "\n");
   copyFileSync(homePaths(first.home).genesis, p.genesis);
-  const pub = loadPrivValidatorKey(p.privValidatorKey).pubKey;
-  const node: LocalnetNode = {
-    index,
-    home,
-    moniker,
-    nodeId: loadNodeKey(p.nodeKey).id,
-    validatorAddress: toHex(ed25519Address(pub)).toUpperCase(),
-    p2pPort,
-    rpcPort,
-    lcdPort,
-  };
+  const { node } = localnetNodeOf(index, home, moniker, { p2pPort, rpcPort, lcdPort });
   if (o.registerEnclave !== false) {
     await registerEnclaves(first, [node], readJsonFile(p.genesis), o.logger ?? silentLogger);
   }
@@ -392,6 +368,26 @@ async function registerEnclaves(
   } finally {
     await bootstrap.close();
   }
+}
+
+/** A node's manifest entry (ids from the keys in its home) and its consensus public key. */
+function localnetNodeOf(
+  index: number,
+  home: string,
+  moniker: string,
+  ports: { readonly p2pPort: number; readonly rpcPort: number; readonly lcdPort: number },
+): { readonly node: LocalnetNode; readonly pubKey: Uint8Array } {
+  const p = homePaths(home);
+  const pubKey = loadPrivValidatorKey(p.privValidatorKey).pubKey;
+  const node: LocalnetNode = {
+    index,
+    home,
+    moniker,
+    nodeId: loadNodeKey(p.nodeKey).id,
+    validatorAddress: toHex(ed25519Address(pubKey)).toUpperCase(),
+    ...ports,
+  };
+  return { node, pubKey };
 }
 
 /** Reads `<dir>/localnet.json`. */
