@@ -41,6 +41,11 @@ const NODE_FLAGS = (process.env["BENCH_LOCALNET_NODE_FLAGS"] ?? "").split(" ").f
  */
 const RPC_BATCH = process.env["BENCH_LOCALNET_RPC_BATCH"] !== "0";
 const STEP_SECONDS = 4;
+/**
+ * `BENCH_LOCALNET_VALIDATORS=1 BENCH_LOCALNET_ONLY4=1`: run only a network of that size (profiling a
+ * single validator); the table's labels still say "4 validators".
+ */
+const FIRST_NETWORK = Number(process.env["BENCH_LOCALNET_VALIDATORS"] ?? 4);
 const ACCOUNTS = 600;
 
 interface StepResult {
@@ -54,6 +59,8 @@ interface StepResult {
   readonly clientCpuPercent: number;
   /** CPU of all validator processes during the step per committed tx (µs; Linux only, else 0). */
   readonly validatorCpuUsPerTx: number;
+  /** The same CPU per block committed during the step (ms; printed, not tabled: the fixed cost of a block). */
+  readonly validatorCpuMsPerBlock: number;
 }
 
 /** CPU time (user + system, µs) of the processes, from /proc (0 where it cannot be read). */
@@ -261,6 +268,7 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
         refused,
         clientCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / stepMs) * 100),
         validatorCpuUsPerTx: latencies.length === 0 ? 0 : Math.round(validatorCpu / latencies.length),
+        validatorCpuMsPerBlock: blocks.length === 0 ? 0 : Math.round(validatorCpu / blocks.length / 100) / 10,
       });
       console.error(`  ${validators} validator(s), ${offered} tx/s offered: ${JSON.stringify(results.at(-1))}`);
     }
@@ -275,7 +283,7 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
 }
 
 export async function localnetBenchmarks(): Promise<BenchRow[]> {
-  const four = await runNetwork(4);
+  const four = await runNetwork(FIRST_NETWORK);
   // `BENCH_LOCALNET_ONLY4=1`: skip the 1-validator baseline (profiling runs).
   const one = process.env["BENCH_LOCALNET_ONLY4"] === "1" ? four : await runNetwork(1);
   const rows: BenchRow[] = [];
