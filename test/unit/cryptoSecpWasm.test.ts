@@ -15,8 +15,14 @@ import { sha256, secp256k1Verify, secp256k1VerifySha256 } from "../../src/crypto
 import {
   LAMBDA,
   invertModN,
+  invertModNWasm,
+  secp256k1WasmInversionFallbacks,
+  SECP256K1_DEFAULT_KEY_CACHE,
+  SECP256K1_KEY_CACHE_MAX,
+  secp256k1KeyCacheStats,
   secp256k1WasmFieldOp,
   secp256k1WasmVerify,
+  setSecp256k1KeyCacheSize,
   splitScalar,
 } from "../../src/crypto/secp256k1Wasm.ts";
 import { concatBytes } from "../../src/primitives/bytes.ts";
@@ -56,9 +62,25 @@ function reference(sig: Uint8Array, digest: Uint8Array, pk: Uint8Array): boolean
   }
 }
 
+const DEFAULT_KEY_CACHE = SECP256K1_DEFAULT_KEY_CACHE;
+
+/**
+ * Checks every path of the verifier against the reference: without the key cache; then, with a
+ * fresh cache, the key's first sight (not cached) and its second (tables built, cached path).
+ */
 function agree(sig: Uint8Array, digest: Uint8Array, pk: Uint8Array): boolean {
   const expected = reference(sig, digest, pk);
-  assert.equal(secp256k1Verify(sig, digest, pk), expected, `sig ${toHex(sig)} digest ${toHex(digest)} pk ${toHex(pk)}`);
+  const what = `sig ${toHex(sig)} digest ${toHex(digest)} pk ${toHex(pk)}`;
+  setSecp256k1KeyCacheSize(0);
+  assert.equal(secp256k1Verify(sig, digest, pk), expected, `uncached: ${what}`);
+  setSecp256k1KeyCacheSize(DEFAULT_KEY_CACHE);
+  assert.equal(secp256k1Verify(sig, digest, pk), expected, `first sight: ${what}`);
+  const before = secp256k1KeyCacheStats().cachedVerifications;
+  assert.equal(secp256k1Verify(sig, digest, pk), expected, `cached: ${what}`);
+  // a key that parses gets its tables on its second verification (r, s in range and low-S reach the key)
+  const reachesKey =
+    int(sig.subarray(0, 32)) % N !== 0n && int(sig.subarray(32)) > 0n && int(sig.subarray(32)) <= N >> 1n;
+  if (expected && reachesKey) assert.equal(secp256k1KeyCacheStats().cachedVerifications, before + 1, `cached: ${what}`);
   return expected;
 }
 
@@ -123,6 +145,24 @@ describe("secp256k1 wasm scalar helpers", () => {
       { numRuns: 300 },
     );
     assert.equal(splitScalar(0n).join(), "0,0");
+  });
+
+  it("inverts mod n in the module exactly as in BigInt, never falling back", () => {
+    const before = secp256k1WasmInversionFallbacks();
+    const edges = [1n, 2n, 3n, N - 1n, N - 2n, N >> 1n, (N >> 1n) + 1n, LAMBDA, N - LAMBDA, (1n << 129n) - 1n];
+    for (let k = 0n; k < 256n; k++) {
+      edges.push(mod(1n << k, N), N - mod(1n << k, N), mod((1n << k) - 1n, N) || 1n);
+    }
+    for (const k of edges) assert.equal(invertModNWasm(k), powMod(k, N - 2n, N), `inverse of ${k}`);
+    fc.assert(
+      fc.property(scalar, (k) => {
+        const inverse = invertModNWasm(k);
+        assert.equal(mod(inverse * k, N), 1n);
+        assert.equal(inverse, invertModN(k));
+      }),
+      { numRuns: 2000 },
+    );
+    assert.equal(secp256k1WasmInversionFallbacks(), before);
   });
 });
 
@@ -291,6 +331,78 @@ describe("secp256k1 wasm verification agrees with @noble/curves", () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe("secp256k1 wasm per-key tables (cache of verified keys)", () => {
+  it("agrees with noble over a random mix of keys in a small cache: reuse, eviction, slot reuse", () => {
+    const secrets = [3n, 0x1234567n, N - 7n, LAMBDA, 0xabcdef0123456789n, 2n];
+    const keys = secrets.map((d) => ({ d, pk: G.multiply(d).toBytes(d % 2n === 0n) }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.nat(keys.length - 1), fc.nat(keys.length - 1), scalar, digest, fc.boolean()), {
+          minLength: 10,
+          maxLength: 40,
+        }),
+        (capacity, steps) => {
+          setSecp256k1KeyCacheSize(capacity);
+          const before = secp256k1KeyCacheStats().cachedVerifications;
+          let uses = 0;
+          for (const [signer, claimed, k, z, tamper] of steps) {
+            const sig = signWith(keys[signer]!.d, k, int(z));
+            if (sig === undefined) continue;
+            const zz = tamper ? sha256(z) : z;
+            const pk = keys[claimed]!.pk;
+            assert.equal(secp256k1Verify(sig, zz, pk), reference(sig, zz, pk));
+            assert.ok(secp256k1KeyCacheStats().keys <= capacity);
+            uses++;
+          }
+          // with at most six keys, some key is verified again while cached unless every step is fresh
+          if (uses > 2 * keys.length) assert.ok(secp256k1KeyCacheStats().cachedVerifications > before);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    setSecp256k1KeyCacheSize(DEFAULT_KEY_CACHE);
+  });
+
+  it("caches a key on its second verification, evicts the least recently used, never caches bad keys", () => {
+    setSecp256k1KeyCacheSize(2);
+    const z = sha256(Uint8Array.of(1, 2, 3));
+    const signed = [5n, 6n, 7n].map((d) => ({
+      sig: signWith(d, 0x777n + d, int(z))!,
+      pk: G.multiply(d).toBytes(true),
+    }));
+    const [a, b, c] = signed as [(typeof signed)[0], (typeof signed)[0], (typeof signed)[0]];
+    const stats = (): number => secp256k1KeyCacheStats().keys;
+    assert.equal(secp256k1Verify(a.sig, z, a.pk), true);
+    assert.equal(stats(), 0);
+    assert.equal(secp256k1Verify(a.sig, z, a.pk), true);
+    assert.equal(stats(), 1);
+    for (const x of [b, b, c, c]) assert.equal(secp256k1Verify(x.sig, z, x.pk), true);
+    assert.equal(stats(), 2);
+    // a was evicted (least recently used) and its slot reused by c: a is seen anew, b and c still verify
+    const hits = secp256k1KeyCacheStats().cachedVerifications;
+    assert.equal(secp256k1Verify(a.sig, z, a.pk), true);
+    assert.equal(secp256k1KeyCacheStats().cachedVerifications, hits);
+    assert.equal(secp256k1Verify(c.sig, z, c.pk), true);
+    assert.equal(secp256k1Verify(b.sig, z, b.pk), true);
+    assert.equal(secp256k1KeyCacheStats().cachedVerifications, hits + 2);
+    // the cached tables are b's and c's own: each refuses the other's signature
+    assert.equal(secp256k1Verify(b.sig, z, c.pk), false);
+    assert.equal(secp256k1Verify(c.sig, z, b.pk), false);
+    // a key off the curve is refused every time and never takes a slot
+    const offCurve = concatBytes(Uint8Array.of(2), be32(5n));
+    assert.equal(reference(a.sig, z, offCurve), false);
+    for (let i = 0; i < 3; i++) assert.equal(secp256k1Verify(a.sig, z, offCurve), false);
+    assert.equal(stats(), 2);
+    assert.throws(() => setSecp256k1KeyCacheSize(SECP256K1_KEY_CACHE_MAX + 1), RangeError);
+    assert.throws(() => setSecp256k1KeyCacheSize(-1), RangeError);
+    setSecp256k1KeyCacheSize(0);
+    for (let i = 0; i < 3; i++) assert.equal(secp256k1Verify(c.sig, z, c.pk), true);
+    assert.equal(stats(), 0);
+    setSecp256k1KeyCacheSize(DEFAULT_KEY_CACHE);
   });
 });
 

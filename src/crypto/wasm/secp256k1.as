@@ -23,6 +23,13 @@ const IO_U1B: usize = IO + 320; // |second GLV half| of u1
 const IO_U2B: usize = IO + 352; // |second GLV half| of u2
 const IO_BETA: usize = IO + 384; // β, a cube root of unity mod p, for init
 const IO_Y: usize = IO + 416; // loadKey's output: y of the parsed key (32-byte big-endian)
+// verifyCached: the GLV halves split again at bit 65, |half| = low + high·2^65; the low parts are at
+// IO_U1, IO_U1B, IO_U2, IO_U2B, the high parts here
+const IO_U1H: usize = IO + 448;
+const IO_U1BH: usize = IO + 480;
+const IO_U2H: usize = IO + 512;
+const IO_U2BH: usize = IO + 544;
+const IO_INV: usize = IO + 576; // invertScalar: the scalar in, its inverse mod n out (32-byte big-endian)
 
 const FE: usize = 80; // a field element: 10 little-endian i64 limbs of 26 bits
 const PT: usize = 256; // a Jacobian point: X, Y, Z, then an i32 "infinity" flag at +240
@@ -39,6 +46,10 @@ const WNAF_G: usize = WNAF_Q + 258 * 4;
 const WNAF_Q2: usize = WNAF_G + 258 * 4;
 const WNAF_G2: usize = WNAF_Q2 + 258 * 4;
 const BETA: usize = WNAF_G2 + 258 * 4; // β as a field element
+const WNAF_G3: usize = BETA + FE; // verifyCached's wNAFs of the high parts (SPLIT_BITS + 1 i32 each)
+const WNAF_G4: usize = WNAF_G3 + 96 * 4;
+const WNAF_Q3: usize = WNAF_G4 + 96 * 4;
+const WNAF_Q4: usize = WNAF_Q3 + 96 * 4;
 const QTABLE: usize = 16384; // Q, 3Q, …, 15Q in 256-byte slots: x, y affine on the isomorphic curve E_K
 const QTABLE2: usize = QTABLE + 8 * PT; // λ times those: (βX, Y)
 const QSCALE: usize = QTABLE2 + 8 * PT; // K of the isomorphic curve the Q tables and the accumulator use
@@ -48,8 +59,21 @@ const Q_WINDOW: i32 = 5;
 const G_WINDOW: i32 = 12;
 const G_COUNT: i32 = 1 << (G_WINDOW - 2);
 const GTABLE2: usize = GTABLE + <usize>G_COUNT * AFF; // λ times those: (βx, y)
-const BUILD: usize = GTABLE2 + <usize>G_COUNT * AFF; // init-time scratch: Jacobian points, then prefix products
-const MEMORY_END: usize = BUILD + <usize>G_COUNT * (PT + FE);
+const GTABLE3: usize = GTABLE2 + <usize>G_COUNT * AFF; // the same for G' = 2^SPLIT·G
+const GTABLE4: usize = GTABLE3 + <usize>G_COUNT * AFF; // λ times those
+const BUILD: usize = GTABLE4 + <usize>G_COUNT * AFF; // table-building scratch: Jacobian points, then prefix products
+const MEMORY_END: usize = BUILD + 2 * <usize>G_COUNT * (PT + FE);
+/** Where the per-key tables start (`init(slots)` makes room for `slots` of them). */
+const KEYS: usize = (MEMORY_END + 65535) & ~(<usize>65535);
+/** The wNAF window of a cached key's tables (its tables are built once, so wider than Q_WINDOW). */
+const KEY_WINDOW: i32 = 6;
+const Q_COUNT: usize = 1 << (KEY_WINDOW - 2);
+/** One cached key: odd multiples of Q, λQ, Q' = 2^SPLIT·Q and λQ', Q_COUNT affine points each. */
+const KEY_SLOT: usize = 4 * Q_COUNT * AFF;
+/** verifyCached splits each GLV half (below 2^129) at this bit: 65 doublings instead of 129. */
+const SPLIT: i32 = 65;
+/** wNAF digits computed for the split parts (below 2^65; no window is ever cut at this bound). */
+const SPLIT_BITS: i32 = 80;
 
 @inline function tmp(i: usize): usize {
   return SCRATCH + i * FE;
@@ -341,21 +365,24 @@ const ZERO: usize = SCRATCH + 29 * FE;
 
 // ---- scalars -----------------------------------------------------------------------------------
 
-/** Width-w NAF of the 32-byte big-endian scalar at `bytes` into 257 i32 digits; returns the length. */
-function wnaf(out: usize, bytes: usize, w: i32): i32 {
+/**
+ * Width-w NAF of the 32-byte big-endian scalar at `bytes` into `bits` i32 digits (257 for any scalar;
+ * fewer for a scalar known to be below 2^(bits − w − 2)); returns the length.
+ */
+function wnaf(out: usize, bytes: usize, w: i32, bits: i32): i32 {
   for (let k: usize = 0; k < 4; k++) store<u64>(WORDS + k * 8, bswap<u64>(load<u64>(bytes + 24 - k * 8)));
   store<u64>(WORDS + 32, 0);
-  for (let i: usize = 0; i < 257; i++) store<i32>(out + i * 4, 0);
+  for (let i: usize = 0; i < <usize>bits; i++) store<i32>(out + i * 4, 0);
   let carry: i32 = 0;
   let bit: i32 = 0;
   let len: i32 = 0;
-  while (bit < 257) {
+  while (bit < bits) {
     if (getBits(bit, 1) == carry) {
       bit++;
       continue;
     }
     let now = w;
-    if (now > 257 - bit) now = 257 - bit;
+    if (now > bits - bit) now = bits - bit;
     let word = getBits(bit, now) + carry;
     carry = (word >> (w - 1)) & 1;
     word -= carry << w;
@@ -392,53 +419,79 @@ function feFromBytesChecked(r: usize, bytes: usize): bool {
   return true;
 }
 
-/**
- * Builds the table of odd multiples G, 3G, …, (2^(G_WINDOW−1) − 1)G in affine coordinates. Call once
- * after instantiation; returns the number of table entries.
- */
-export function init(): i32 {
-  const have = <usize>memory.size() << 16;
-  if (have < MEMORY_END) memory.grow(<i32>((MEMORY_END - have + 65535) >> 16));
-  feSetSmall(ZERO, 0);
-  feFromBytes(BETA, IO_BETA);
-  feFromBytes(GAFF, IO_QX);
-  feFromBytes(GAFF + FE, IO_QX + 32);
-  // Jacobian odd multiples
-  const g = BUILD;
-  feCopy(g, GAFF);
-  feCopy(g + FE, GAFF + FE);
-  feSetSmall(g + 2 * FE, 1);
-  setInf(g, false);
-  ptDouble(TMP_PT, g);
-  for (let i: i32 = 1; i < G_COUNT; i++) {
-    const prev = BUILD + <usize>(i - 1) * PT;
+/** r = the affine point at `aff` as a Jacobian point. */
+function ptFromAffine(r: usize, aff: usize): void {
+  feCopy(r, aff);
+  feCopy(r + FE, aff + FE);
+  feSetSmall(r + 2 * FE, 1);
+  setInf(r, false);
+}
+
+/** The odd multiples of the Jacobian point at `at` (P itself; not infinity) into `at`, `at` + PT, …: P, 3P, …, (2·count − 1)P. */
+function oddMultiples(at: usize, count: i32): void {
+  ptDouble(TMP_PT, at);
+  for (let i: i32 = 1; i < count; i++) {
+    const prev = at + <usize>(i - 1) * PT;
     ptAdd(prev + PT, prev, TMP_PT, false, false);
   }
-  // batch inversion of the Z coordinates
-  const prefix = BUILD + <usize>G_COUNT * PT;
-  feCopy(prefix, g + 2 * FE);
-  for (let i: i32 = 1; i < G_COUNT; i++) {
+}
+
+/**
+ * For the affine point P at `aff` (a curve point of order n), writes four tables of `count` fully
+ * reduced affine points, AFF apart, from `out`: P, 3P, …, (2·count − 1)P; λ times those, (βx, y);
+ * the same two for P' = 2^SPLIT·P. Uses BUILD (2·count Jacobian points, then their prefix products
+ * for one batch inversion), TMP_PT and the temporaries. No multiple is infinity or equal to 2P, so
+ * every sum is a plain addition.
+ */
+function buildTables(aff: usize, count: i32, out: usize): void {
+  const total = 2 * count;
+  const second = BUILD + <usize>count * PT;
+  ptFromAffine(BUILD, aff);
+  oddMultiples(BUILD, count);
+  ptFromAffine(second, aff);
+  for (let i = 0; i < SPLIT; i++) ptDouble(second, second);
+  oddMultiples(second, count);
+  const prefix = BUILD + <usize>total * PT;
+  feCopy(prefix, BUILD + 2 * FE);
+  for (let i: i32 = 1; i < total; i++) {
     feMul(prefix + <usize>i * FE, prefix + <usize>(i - 1) * FE, BUILD + <usize>i * PT + 2 * FE);
   }
   const inv = tmp(1), zi = tmp(2), zi2 = tmp(3), t = tmp(4);
-  feInv(inv, prefix + <usize>(G_COUNT - 1) * FE);
-  for (let i: i32 = G_COUNT - 1; i >= 0; i--) {
+  feInv(inv, prefix + <usize>(total - 1) * FE);
+  for (let i: i32 = total - 1; i >= 0; i--) {
     const jp = BUILD + <usize>i * PT;
     if (i > 0) feMul(zi, inv, prefix + <usize>(i - 1) * FE);
     else feCopy(zi, inv);
     feMul(inv, inv, jp + 2 * FE);
     feSqr(zi2, zi);
-    const out = GTABLE + <usize>i * AFF;
+    // P's multiples go to table 0, P′'s to table 2; their λ twins one table further
+    const o = out + <usize>(i < count ? i : i + count) * AFF;
     feMul(t, jp, zi2);
-    feNormalize(out, t);
+    feNormalize(o, t);
     feMul(zi2, zi2, zi);
     feMul(t, jp + FE, zi2);
-    feNormalize(out + FE, t);
-    const out2 = GTABLE2 + <usize>i * AFF;
-    feMul(t, out, BETA);
-    feNormalize(out2, t);
-    feCopy(out2 + FE, out + FE);
+    feNormalize(o + FE, t);
+    const o2 = o + <usize>count * AFF;
+    feMul(t, o, BETA);
+    feNormalize(o2, t);
+    feCopy(o2 + FE, o + FE);
   }
+}
+
+/**
+ * Builds the tables of odd multiples G, 3G, …, (2^(G_WINDOW−1) − 1)G and of G' = 2^SPLIT·G (and λ
+ * times both) in affine coordinates, and grows the memory to hold `keySlots` cached keys. Call once
+ * after instantiation; returns the number of entries of each table.
+ */
+export function init(keySlots: i32): i32 {
+  const end = KEYS + <usize>keySlots * KEY_SLOT;
+  const have = <usize>memory.size() << 16;
+  if (have < end) memory.grow(<i32>((end - have + 65535) >> 16));
+  feSetSmall(ZERO, 0);
+  feFromBytes(BETA, IO_BETA);
+  feFromBytes(GAFF, IO_QX);
+  feFromBytes(GAFF + FE, IO_QX + 32);
+  buildTables(GAFF, G_COUNT, GTABLE);
   return G_COUNT;
 }
 
@@ -517,12 +570,12 @@ export function verify(negative: i32, withRn: i32): i32 {
     feMul(lambda, entry, BETA);
     feCopy(lambda + FE, entry + FE);
   }
-  let len = wnaf(WNAF_G, IO_U1, G_WINDOW);
-  let l = wnaf(WNAF_G2, IO_U1B, G_WINDOW);
+  let len = wnaf(WNAF_G, IO_U1, G_WINDOW, 257);
+  let l = wnaf(WNAF_G2, IO_U1B, G_WINDOW, 257);
   if (l > len) len = l;
-  l = wnaf(WNAF_Q, IO_U2, Q_WINDOW);
+  l = wnaf(WNAF_Q, IO_U2, Q_WINDOW, 257);
   if (l > len) len = l;
-  l = wnaf(WNAF_Q2, IO_U2B, Q_WINDOW);
+  l = wnaf(WNAF_Q2, IO_U2B, Q_WINDOW, 257);
   if (l > len) len = l;
   const negG = (negative & 1) != 0, negG2 = (negative & 2) != 0;
   const negQ = (negative & 4) != 0, negQ2 = (negative & 8) != 0;
@@ -557,6 +610,297 @@ export function verify(negative: i32, withRn: i32): i32 {
     if (feEqual(cand, x)) return 1;
   }
   return 0;
+}
+
+/**
+ * Fills key slot `slot` (below the `keySlots` given to init) with the tables of the key last loaded
+ * by loadKey (which must have returned 1): odd multiples of Q, λQ, Q' = 2^SPLIT·Q and λQ', affine.
+ */
+export function cacheKey(slot: i32): void {
+  buildTables(QAFF, <i32>Q_COUNT, KEYS + <usize>slot * KEY_SLOT);
+}
+
+/** acc += the digit d's odd multiple from `table` (AFF apart), negated when `negate`; d may be 0. */
+@inline function addDigit(d: i32, table: usize, negate: bool): void {
+  if (d != 0) ptAdd(ACC, ACC, table + <usize>((d < 0 ? -d : d) >> 1) * AFF, (d < 0) != negate, true);
+}
+
+/**
+ * `verify` for the key cached in `slot`: the host splits each GLV half again, |half| = low +
+ * high·2^SPLIT (low parts at IO_U1, IO_U1B, IO_U2, IO_U2B; high parts at IO_U1H, IO_U1BH, IO_U2H,
+ * IO_U2BH; `negative` as for verify, for both parts of a half), so u1·G + u2·Q is a sum of eight
+ * multiples of fixed points below 2^SPLIT and takes SPLIT doublings instead of 129; every table is
+ * affine on the curve itself.
+ */
+export function verifyCached(slot: i32, negative: i32, withRn: i32): i32 {
+  const base = KEYS + <usize>slot * KEY_SLOT;
+  const qt = base, qt2 = base + Q_COUNT * AFF, qt3 = base + 2 * Q_COUNT * AFF, qt4 = base + 3 * Q_COUNT * AFF;
+  let len = wnaf(WNAF_G, IO_U1, G_WINDOW, SPLIT_BITS);
+  let l = wnaf(WNAF_G2, IO_U1B, G_WINDOW, SPLIT_BITS);
+  if (l > len) len = l;
+  l = wnaf(WNAF_G3, IO_U1H, G_WINDOW, SPLIT_BITS);
+  if (l > len) len = l;
+  l = wnaf(WNAF_G4, IO_U1BH, G_WINDOW, SPLIT_BITS);
+  if (l > len) len = l;
+  l = wnaf(WNAF_Q, IO_U2, KEY_WINDOW, SPLIT_BITS);
+  if (l > len) len = l;
+  l = wnaf(WNAF_Q2, IO_U2B, KEY_WINDOW, SPLIT_BITS);
+  if (l > len) len = l;
+  l = wnaf(WNAF_Q3, IO_U2H, KEY_WINDOW, SPLIT_BITS);
+  if (l > len) len = l;
+  l = wnaf(WNAF_Q4, IO_U2BH, KEY_WINDOW, SPLIT_BITS);
+  if (l > len) len = l;
+  const negG = (negative & 1) != 0, negG2 = (negative & 2) != 0;
+  const negQ = (negative & 4) != 0, negQ2 = (negative & 8) != 0;
+  setInf(ACC, true);
+  let i = len;
+  while (i > 0) {
+    i--;
+    ptDouble(ACC, ACC);
+    const at = <usize>i * 4;
+    addDigit(load<i32>(WNAF_Q + at), qt, negQ);
+    addDigit(load<i32>(WNAF_Q2 + at), qt2, negQ2);
+    addDigit(load<i32>(WNAF_Q3 + at), qt3, negQ);
+    addDigit(load<i32>(WNAF_Q4 + at), qt4, negQ2);
+    addDigit(load<i32>(WNAF_G + at), GTABLE, negG);
+    addDigit(load<i32>(WNAF_G2 + at), GTABLE2, negG2);
+    addDigit(load<i32>(WNAF_G3 + at), GTABLE3, negG);
+    addDigit(load<i32>(WNAF_G4 + at), GTABLE4, negG2);
+  }
+  if (isInf(ACC)) return 0;
+  const zz = tmp(1), cand = tmp(2), x = tmp(3);
+  feSqr(zz, ACC + 2 * FE);
+  feNormalize(x, ACC);
+  feFromBytes(cand, IO_R);
+  feMul(cand, cand, zz);
+  if (feEqual(cand, x)) return 1;
+  if (withRn != 0) {
+    feFromBytes(cand, IO_RN);
+    feMul(cand, cand, zz);
+    if (feEqual(cand, x)) return 1;
+  }
+  return 0;
+}
+
+// ---- scalar inversion mod n ---------------------------------------------------------------------
+//
+// Binary extended GCD with 31 steps at a time on 64-bit approximations (T. Pornin, "Optimized Binary
+// GCD for Modular Inversion", 2020), numbers as nine signed 30-bit limbs in i64 words: a and b (the
+// pair whose GCD is taken, b starting at n), u and v with a ≡ u·y and b ≡ v·y (mod n), kept exact by
+// dividing u and v by 2^31 mod n (Montgomery style) whenever a and b are divided by 2^31. The host
+// checks the result (a·a⁻¹ ≡ 1) and has its own inversion as a fallback.
+
+const L30: i64 = 0x3fffffff;
+const INV_A: usize = SCRATCH - 512; // a, b, u, v: 10 i64 words each (9 limbs used), then a product
+const INV_B: usize = INV_A + 80;
+const INV_U: usize = INV_B + 80;
+const INV_V: usize = INV_U + 80;
+const INV_T: usize = INV_V + 80; // 11 words of a product
+/** n^(−1) mod 2^31. */
+const N_INV31: i64 = 0x2a774ec1;
+/** Outer iterations: 18·31 = 558 steps, above the bound of 2·256 − 1 (once b = 1 and a = 0, more rounds change nothing). */
+const INV_ROUNDS: i32 = 18;
+
+@inline function nLimb(i: i32): i64 {
+  switch (i) {
+    case 0: return 0x10364141;
+    case 1: return 0x3f497a33;
+    case 2: return 0x348a03bb;
+    case 3: return 0x2bb739ab;
+    case 4: return 0x3ffffeba;
+    case 8: return 0xffff;
+    default: return 0x3fffffff;
+  }
+}
+
+/** The 32-byte big-endian number at `bytes` into nine 30-bit limbs at `r`. */
+function limbsFromBytes(r: usize, bytes: usize): void {
+  for (let k: usize = 0; k < 4; k++) store<u64>(WORDS + k * 8, bswap<u64>(load<u64>(bytes + 24 - k * 8)));
+  store<u64>(WORDS + 32, 0);
+  for (let i: usize = 0; i < 9; i++) {
+    const pos = i * 30;
+    const word = pos >> 6;
+    const off = <u64>(pos & 63);
+    let v = load<u64>(WORDS + word * 8) >> off;
+    if (off > 34) v |= load<u64>(WORDS + word * 8 + 8) << (64 - off);
+    store<i64>(r + i * 8, <i64>(v & 0x3fffffff));
+  }
+}
+
+/** Nine 30-bit limbs at `a` (a value below 2^256) as 32 big-endian bytes at `bytes`. */
+function limbsToBytes(bytes: usize, a: usize): void {
+  for (let k: usize = 0; k < 5; k++) store<u64>(WORDS + k * 8, 0);
+  for (let i: usize = 0; i < 9; i++) {
+    const pos = i * 30;
+    const word = pos >> 6;
+    const off = <u64>(pos & 63);
+    const v = <u64>load<i64>(a + i * 8);
+    store<u64>(WORDS + word * 8, load<u64>(WORDS + word * 8) | (v << off));
+    if (off > 34) store<u64>(WORDS + word * 8 + 8, load<u64>(WORDS + word * 8 + 8) | (v >> (64 - off)));
+  }
+  for (let k: usize = 0; k < 4; k++) store<u64>(bytes + 24 - k * 8, bswap<u64>(load<u64>(WORDS + k * 8)));
+}
+
+/** `count` (≤ 33) bits of the non-negative limbs at `a` from bit `pos`. */
+function limbBits(a: usize, pos: i32, count: i32): u64 {
+  const first = pos / 30;
+  const off = pos % 30;
+  let v: u64 = <u64>load<i64>(a + <usize>first * 8) >> <u64>off;
+  let have = 30 - off;
+  let next = first + 1;
+  while (have < count && next < 9) {
+    v |= <u64>load<i64>(a + <usize>next * 8) << <u64>have;
+    have += 30;
+    next++;
+  }
+  return v & ((<u64>1 << <u64>count) - 1);
+}
+
+/** Bit length of the non-negative limbs at `a` (0 for zero). */
+function limbBitLength(a: usize): i32 {
+  for (let i = 8; i >= 0; i--) {
+    const l = load<i64>(a + <usize>i * 8);
+    if (l != 0) return i * 30 + 64 - <i32>clz<i64>(l);
+  }
+  return 0;
+}
+
+/**
+ * INV_T = x·f + y·g (nine limbs each, f and g below 2^31 in magnitude), carried into limbs 0…9 of
+ * 30 bits with a signed top limb 9.
+ */
+function linearCombination(x: usize, y: usize, f: i64, g: i64): void {
+  let carry: i64 = 0;
+  for (let i: usize = 0; i < 9; i++) {
+    const s = load<i64>(x + i * 8) * f + load<i64>(y + i * 8) * g + carry;
+    store<i64>(INV_T + i * 8, s & L30);
+    carry = s >> 30;
+  }
+  store<i64>(INV_T + 72, carry);
+}
+
+/** r = INV_T / 2^31 (exact: the caller made the low 31 bits zero); limbs 0…7 of 30 bits, limb 8 signed. */
+function shiftProduct(r: usize): void {
+  for (let i: usize = 0; i < 8; i++) {
+    store<i64>(r + i * 8, (load<i64>(INV_T + (i + 1) * 8) >> 1) | ((load<i64>(INV_T + (i + 2) * 8) & 1) << 29));
+  }
+  store<i64>(r + 64, load<i64>(INV_T + 72) >> 1);
+}
+
+/** r = −r for limbs as `shiftProduct` leaves them. */
+function limbsNegate(r: usize): void {
+  let carry: i64 = 0;
+  for (let i: usize = 0; i < 8; i++) {
+    const s = carry - load<i64>(r + i * 8);
+    store<i64>(r + i * 8, s & L30);
+    carry = s >> 30;
+  }
+  store<i64>(r + 64, carry - load<i64>(r + 64));
+}
+
+/** r += sign·n (sign ±1) for limbs as `shiftProduct` leaves them. */
+function limbsAddN(r: usize, sign: i64): void {
+  let carry: i64 = 0;
+  for (let i = 0; i < 8; i++) {
+    const s = load<i64>(r + <usize>i * 8) + sign * nLimb(i) + carry;
+    store<i64>(r + <usize>i * 8, s & L30);
+    carry = s >> 30;
+  }
+  store<i64>(r + 64, load<i64>(r + 64) + sign * nLimb(8) + carry);
+}
+
+/** Whether the limbs at `r` (non-negative top) are ≥ n. */
+function limbsAtLeastN(r: usize): bool {
+  for (let i = 8; i >= 0; i--) {
+    const l = load<i64>(r + <usize>i * 8);
+    const m = nLimb(i);
+    if (l != m) return l > m;
+  }
+  return true;
+}
+
+/** r = (x·f + y·g) / 2^31 mod n, in 0…n−1, for x, y in 0…n−1. */
+function updateModN(r: usize, x: usize, y: usize, f: i64, g: i64): void {
+  linearCombination(x, y, f, g);
+  // add k·n with k ≡ −t·n⁻¹ (mod 2^31), which makes the low 31 bits zero
+  const low = load<i64>(INV_T) | ((load<i64>(INV_T + 8) & 1) << 30);
+  const k = (-(low * N_INV31)) & 0x7fffffff;
+  let carry: i64 = 0;
+  for (let i = 0; i < 9; i++) {
+    const s = load<i64>(INV_T + <usize>i * 8) + k * nLimb(i) + carry;
+    store<i64>(INV_T + <usize>i * 8, s & L30);
+    carry = s >> 30;
+  }
+  store<i64>(INV_T + 72, load<i64>(INV_T + 72) + carry);
+  shiftProduct(r);
+  while (load<i64>(r + 64) < 0) limbsAddN(r, 1);
+  while (limbsAtLeastN(r)) limbsAddN(r, -1);
+}
+
+/**
+ * The inverse mod n of the scalar at IO_INV (1…n−1), written back to IO_INV; returns 1, or 0 when
+ * the run did not end with gcd 1 (the host then inverts on its own).
+ */
+export function invertScalar(): i32 {
+  limbsFromBytes(INV_A, IO_INV);
+  for (let i = 0; i < 9; i++) {
+    store<i64>(INV_B + <usize>i * 8, nLimb(i));
+    store<i64>(INV_U + <usize>i * 8, i == 0 ? 1 : 0);
+    store<i64>(INV_V + <usize>i * 8, 0);
+  }
+  for (let round = 0; round < INV_ROUNDS; round++) {
+    let len = limbBitLength(INV_A);
+    const lb = limbBitLength(INV_B);
+    if (lb > len) len = lb;
+    if (len < 64) len = 64;
+    let xa: u64 = limbBits(INV_A, 0, 31) | (limbBits(INV_A, len - 33, 33) << 31);
+    let xb: u64 = limbBits(INV_B, 0, 31) | (limbBits(INV_B, len - 33, 33) << 31);
+    let f0: i64 = 1, g0: i64 = 0, f1: i64 = 0, g1: i64 = 1;
+    for (let j = 0; j < 31; j++) {
+      if ((xa & 1) != 0) {
+        if (xa < xb) {
+          const t = xa; xa = xb; xb = t;
+          let s = f0; f0 = f1; f1 = s;
+          s = g0; g0 = g1; g1 = s;
+        }
+        xa -= xb;
+        f0 -= f1;
+        g0 -= g1;
+      }
+      xa >>= 1;
+      f1 <<= 1;
+      g1 <<= 1;
+    }
+    linearCombination(INV_A, INV_B, f0, g0);
+    shiftProduct(tmp(0));
+    linearCombination(INV_A, INV_B, f1, g1);
+    shiftProduct(tmp(1));
+    if (load<i64>(tmp(0) + 64) < 0) {
+      limbsNegate(tmp(0));
+      f0 = -f0;
+      g0 = -g0;
+    }
+    if (load<i64>(tmp(1) + 64) < 0) {
+      limbsNegate(tmp(1));
+      f1 = -f1;
+      g1 = -g1;
+    }
+    for (let i: usize = 0; i < 72; i += 8) {
+      store<i64>(INV_A + i, load<i64>(tmp(0) + i));
+      store<i64>(INV_B + i, load<i64>(tmp(1) + i));
+    }
+    updateModN(tmp(2), INV_U, INV_V, f0, g0);
+    updateModN(tmp(3), INV_U, INV_V, f1, g1);
+    for (let i: usize = 0; i < 72; i += 8) {
+      store<i64>(INV_U + i, load<i64>(tmp(2) + i));
+      store<i64>(INV_V + i, load<i64>(tmp(3) + i));
+    }
+  }
+  // b = 1 (and a = 0): v·y ≡ 1
+  if (load<i64>(INV_B) != 1) return 0;
+  for (let i: usize = 8; i < 72; i += 8) if (load<i64>(INV_B + i) != 0) return 0;
+  limbsToBytes(IO_INV, INV_V);
+  return 1;
 }
 
 function feToBytes(bytes: usize, a: usize): void {
