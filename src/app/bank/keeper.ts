@@ -42,17 +42,40 @@ const decodedParams = new WeakMap<Uint8Array, BankParams>();
  */
 const decodedAmounts = new WeakMap<Uint8Array, bigint>();
 
-function decodeAmount(bytes: Uint8Array): bigint {
+/** A stored balance or supply amount (decimal ASCII), memoized by the stored array; InvariantError when it is not one. */
+export function decodeStoredAmount(bytes: Uint8Array): bigint {
   const known = decodedAmounts.get(bytes);
   if (known !== undefined) return known;
-  let amount: bigint;
-  try {
-    amount = parseUint(utf8Decode(bytes));
-  } catch {
-    throw new InvariantError("stored amount is not an unsigned integer");
+  let amount = decodeSmallAmount(bytes);
+  if (amount === undefined) {
+    try {
+      amount = parseUint(utf8Decode(bytes));
+    } catch {
+      throw new InvariantError("stored amount is not an unsigned integer");
+    }
   }
   decodedAmounts.set(bytes, amount);
   return amount;
+}
+
+/** Up to 15 digits a decimal is exact in a double. */
+const SMALL_AMOUNT_DIGITS = 15;
+
+/**
+ * `parseUint(utf8Decode(bytes))` for the common stored amount: 1 to 15 ASCII digits without a leading
+ * zero (or "0"), read without the text decoder; undefined for anything else (the caller then takes
+ * the general path, which also gives the errors).
+ */
+function decodeSmallAmount(bytes: Uint8Array): bigint | undefined {
+  const n = bytes.length;
+  if (n === 0 || n > SMALL_AMOUNT_DIGITS || (bytes[0] === 0x30 && n > 1)) return undefined;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const digit = bytes[i]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return BigInt(value);
 }
 
 /** The decimal digits of `amount` as ASCII bytes (what `utf8Encode(amount.toString())` gives). */
@@ -113,14 +136,14 @@ export class BankKeeper {
 
   getBalance(ctx: Context, address: Uint8Array, denom: string): bigint {
     const bytes = ctx.kv(BANK_STORE).get(balanceKey(address, denom));
-    return bytes === undefined ? 0n : decodeAmount(bytes);
+    return bytes === undefined ? 0n : decodeStoredAmount(bytes);
   }
 
   getAllBalances(ctx: Context, address: Uint8Array): Coin[] {
     const prefix = balancesPrefix(address);
     const out: Coin[] = [];
     for (const [key, value] of ctx.kv(BANK_STORE).iterator(prefix, prefixEnd(prefix))) {
-      out.push({ denom: utf8Decode(key.subarray(prefix.length)), amount: decodeAmount(value) });
+      out.push({ denom: utf8Decode(key.subarray(prefix.length)), amount: decodeStoredAmount(value) });
     }
     return out;
   }
@@ -253,7 +276,7 @@ export class BankKeeper {
 
   getSupply(ctx: Context, denom: string): bigint {
     const bytes = ctx.kv(BANK_STORE).get(supplyKey(denom));
-    return bytes === undefined ? 0n : decodeAmount(bytes);
+    return bytes === undefined ? 0n : decodeStoredAmount(bytes);
   }
 
   setSupply(ctx: Context, coin: Coin): void {
@@ -265,7 +288,7 @@ export class BankKeeper {
   getTotalSupply(ctx: Context): Coin[] {
     const out: Coin[] = [];
     for (const [key, value] of ctx.kv(BANK_STORE).iterator(SUPPLY_PREFIX, prefixEnd(SUPPLY_PREFIX))) {
-      out.push({ denom: utf8Decode(key.subarray(1)), amount: decodeAmount(value) });
+      out.push({ denom: utf8Decode(key.subarray(1)), amount: decodeStoredAmount(value) });
     }
     return out;
   }
@@ -281,7 +304,7 @@ export class BankKeeper {
         if (current !== undefined) yield current;
         current = { address, coins: [] };
       }
-      current.coins.push({ denom, amount: decodeAmount(value) });
+      current.coins.push({ denom, amount: decodeStoredAmount(value) });
     }
     if (current !== undefined) yield current;
   }
