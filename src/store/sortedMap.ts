@@ -1,8 +1,10 @@
 /**
  * An ordered map from byte keys to values: a hash map for point reads plus a chunked sorted list of the
- * keys (latin1 strings, which sort like the bytes) for range iteration. Insert and delete are
- * O(log n + chunk) with chunks of at most 1 024 keys; iteration is lazy and survives concurrent writes
- * by re-seeking past the last key it yielded.
+ * keys (latin1 strings, which sort like the bytes) for range iteration. The sorted list is built the
+ * first time the map is iterated in order (most maps, a tx's branches, never are: they are read by key
+ * and written out unordered) and kept up to date from then on until `clear`. Insert and delete are
+ * O(1) before that, O(log n + chunk) after, with chunks of at most 1 024 keys; iteration is lazy and
+ * survives concurrent writes by re-seeking past the last key it yielded.
  */
 import { keyToString } from "./keys.ts";
 
@@ -18,6 +20,8 @@ const MAX_CHUNK = 1024;
 export class SortedMap<V> {
   private readonly map = new Map<string, SortedEntry<V>>();
   private chunks: string[][] = [];
+  /** Whether `chunks` holds every key (built on the first ordered iteration, dropped by `clear`). */
+  private indexed = false;
   /** Bumped by every change to the key set, so live iterators know to re-seek. */
   private modCount = 0;
 
@@ -69,7 +73,18 @@ export class SortedMap<V> {
   clear(): void {
     this.map.clear();
     this.chunks = [];
+    this.indexed = false;
     this.modCount++;
+  }
+
+  /** Builds the sorted chunks from the keys the map holds. */
+  private buildIndex(): void {
+    const keys = [...this.map.keys()].sort();
+    const chunks: string[][] = [];
+    const half = MAX_CHUNK >>> 1;
+    for (let at = 0; at < keys.length; at += half) chunks.push(keys.slice(at, at + half));
+    this.chunks = chunks;
+    this.indexed = true;
   }
 
   /** Every entry, in insertion order (no sorting, no generator: for callers to whom order is moot). */
@@ -82,6 +97,7 @@ export class SortedMap<V> {
     const lo = start === undefined ? undefined : keyToString(start);
     const hi = end === undefined ? undefined : keyToString(end);
     if (lo !== undefined && hi !== undefined && lo >= hi) return;
+    if (!this.indexed) this.buildIndex();
     let seen = this.modCount;
     let [ci, i] = reverse ? this.lastBefore(hi) : this.firstAtOrAfter(lo);
     let last: string | undefined;
@@ -179,6 +195,7 @@ export class SortedMap<V> {
   }
 
   private insertKey(s: string): void {
+    if (!this.indexed) return;
     if (this.chunks.length === 0) {
       this.chunks.push([s]);
       return;
@@ -191,6 +208,7 @@ export class SortedMap<V> {
   }
 
   private removeKey(s: string): void {
+    if (!this.indexed) return;
     const ci = this.chunkIndex(s);
     const chunk = this.chunks[ci]!;
     chunk.splice(SortedMap.lowerBound(chunk, s), 1);
