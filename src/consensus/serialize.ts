@@ -27,8 +27,59 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
+/** An array index as JSON.stringify orders it (integer keys first, ascending): "0", "1", … < 2³² − 1. */
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
+const isArrayIndex = (key: string): boolean => ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+
+/**
+ * The text `JSON.stringify(normalise(value))` gives, written directly (no normalised copy of the
+ * value: the WAL encodes every consensus event with it). `undefined` where JSON.stringify drops the
+ * member (`undefined`, functions, symbols).
+ */
+function writeCanonical(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new ConsensusError("WAL_DECODE", "non-finite number in consensus data");
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      return `{"$n":"${value.toString()}"}`;
+    case "object": {
+      if (value === null) return "null";
+      if (value instanceof Uint8Array) return `{"$b":"${toHex(value)}"}`;
+      if (Array.isArray(value)) {
+        let out = "[";
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ",";
+          out += writeCanonical(value[i]) ?? "null";
+        }
+        return out + "]";
+      }
+      const keys = Object.keys(value).sort();
+      // JSON.stringify puts integer-like keys first in numeric order: leave such rare objects to it.
+      if (keys.some(isArrayIndex)) return JSON.stringify(normalise(value));
+      let out = "{";
+      let first = true;
+      for (const key of keys) {
+        const v = (value as Record<string, unknown>)[key];
+        if (v === undefined) continue;
+        const text = writeCanonical(v);
+        if (text === undefined) continue;
+        out += first ? JSON.stringify(key) + ":" + text : "," + JSON.stringify(key) + ":" + text;
+        first = false;
+      }
+      return out + "}";
+    }
+    default:
+      return undefined; // undefined, function, symbol
+  }
+}
+
 export function toCanonicalJson(value: unknown): string {
-  return JSON.stringify(normalise(value));
+  return writeCanonical(value) as string;
 }
 
 export function fromCanonicalJson(text: string): unknown {
