@@ -49,9 +49,21 @@ export const VALCONS_PREFIX = "secretvalcons";
 export const valoperAddress = (val: Uint8Array): string => encodeAddress(val, VALOPER_PREFIX);
 export const valconsAddress = (cons: Uint8Array): string => encodeAddress(cons, VALCONS_PREFIX);
 
-/** The operator bytes of a stored validator. */
+/**
+ * Decoded operator addresses (the begin and end blockers decode every validator's several times per
+ * block). Bounded, cleared when full; failures are never kept, so a bad address throws every time.
+ */
+const operatorBytesMemo = new Map<string, Uint8Array>();
+const OPERATOR_MEMO_ENTRIES = 4096;
+
+/** The operator bytes of a stored validator (a fresh copy on every call). */
 export function operatorBytes(v: Validator): Uint8Array {
-  return decodeAddress(v.operatorAddress, VALOPER_PREFIX);
+  const kept = operatorBytesMemo.get(v.operatorAddress);
+  if (kept !== undefined) return kept.slice();
+  const bytes = decodeAddress(v.operatorAddress, VALOPER_PREFIX);
+  if (operatorBytesMemo.size >= OPERATOR_MEMO_ENTRIES) operatorBytesMemo.clear();
+  operatorBytesMemo.set(v.operatorAddress, bytes.slice());
+  return bytes;
 }
 
 /** The 32-byte ed25519 key inside a stored validator's consensus key Any. */
