@@ -805,15 +805,39 @@ export class Node {
    * Before `height + 1` starts: precommits for `height` that arrived after the decision (during
    * timeout_commit) join its seen commit, which the next block carries as its LastCommit. Without this a
    * validator whose precommit came a moment late would count as absent (slashing's downtime, rewards).
+   * As CometBFT's `cs.LastCommit`, the larger commit is kept in memory for block building only; the
+   * stored seen commit stays the one saved with the block (a valid +2/3 commit), so no extra database
+   * transaction (and fsync) is made per height.
    */
   private refreshSeenCommit(height: number): void {
     const s = this.driver?.state;
     if (s === undefined || s.height !== BigInt(height)) return;
     const commit = decidedCommit(s);
-    const saved = this.blockStore.seenCommit(height);
-    if (commit === undefined || saved === undefined || !blockIdsEqual(commit.blockId, saved.blockId)) return;
-    if (signedCount(commit) > signedCount(saved)) this.blockStore.updateSeenCommit(height, commit);
+    if (commit === undefined) return;
+    const saved =
+      this.savedSeenCommit?.height === height ? this.savedSeenCommit.commit : this.blockStore.seenCommit(height);
+    if (saved === undefined || !blockIdsEqual(commit.blockId, saved.blockId)) return;
+    if (signedCount(commit) > signedCount(saved)) this.lastCommitForProposal = { height, commit };
   }
+
+  /** The seen commit saved with the last decided block (saves reading it back to compare). */
+  private savedSeenCommit: { readonly height: number; readonly commit: Commit } | undefined;
+
+  /** The seen commit of `height` with the late precommits that joined it (`refreshSeenCommit`). */
+  private lastCommitForProposal: { readonly height: number; readonly commit: Commit } | undefined;
+
+  /** The LastCommit a block at `height + 1` carries: the refreshed seen commit of `height`, else the stored one. */
+  private lastCommitFor(height: number): Commit | undefined {
+    const kept = this.lastCommitForProposal;
+    if (kept !== undefined && kept.height === height) return kept.commit;
+    return this.blockStore.seenCommit(height);
+  }
+
+  /**
+   * A proposed block is decoded to validate it and again when it is decided (the same bytes object
+   * passes through consensus): the last one decoded is kept for the decision.
+   */
+  private readonly decodeProposed = lastDecodedMemo(decodeBlock);
 
   /** The next height, while it waits for txs (`wakeHeight` starts it). */
   private scheduledStart: { readonly height: number; readonly start: () => void } | undefined;
@@ -895,7 +919,7 @@ export class Node {
     const initial = height === this.genesis.initialHeight;
     const prev = height - 1;
     const lastBlockId: BlockId = initial ? NIL_BLOCK_ID : this.blockStore.blockId(prev)!;
-    const lastCommit: Commit = initial ? emptyCommit() : this.blockStore.seenCommit(prev)!;
+    const lastCommit: Commit = initial ? emptyCommit() : this.lastCommitFor(prev)!;
     const prevTime = this.lastBlockTimeNanos(prev);
     const nowNanos = BigInt(this.nowMs()) * 1_000_000n;
     const timeNanos = initial
@@ -943,7 +967,7 @@ export class Node {
     let reason = "";
     try {
       const height = Number(e.height);
-      const b = decodeBlock(e.block);
+      const b = this.decodeProposed(e.block);
       const h = b.header;
       const initial = height === this.genesis.initialHeight;
       const validators = this.validatorsAt(height);
@@ -987,7 +1011,7 @@ export class Node {
       );
     }
     this.faultPoint?.("decided", height);
-    const block = decodeBlock(e.block);
+    const block = this.decodeProposed(e.block);
     const t0 = performance.now();
     const fin = this.app.finalizeBlock(this.finalizeRequest(height, block));
     const stored = {
@@ -999,6 +1023,7 @@ export class Node {
       txs: block.txs,
       results: stored,
     });
+    this.savedSeenCommit = { height, commit: e.commit };
     this.rememberValidatorUpdates(height, fin.validatorUpdates);
     this.rememberResults(height, fin.txResults);
     this.faultPoint?.("blockSaved", height);
@@ -1013,7 +1038,15 @@ export class Node {
       ms: Math.round((performance.now() - t0) * 10) / 10,
     });
     this.afterHeight(height, e.commit, block.txs);
-    this.publish(height, results);
+    // The record `blockStore.block(height)` would give, from the block decoded here (no decoding again).
+    const record: BlockRecord = {
+      blockId: e.blockId,
+      header: block.header,
+      txs: block.txs,
+      lastCommit: block.lastCommit,
+      evidence: block.evidence,
+    };
+    this.publish(height, results, record);
   }
 
   /** The chain as the evidence pool reads it (block store and validator sets). */
@@ -1083,9 +1116,9 @@ export class Node {
 
   private lastCommitAtMs = 0;
 
-  private publish(height: number, results: BlockResultsRecord): void {
+  private publish(height: number, results: BlockResultsRecord, record?: BlockRecord): void {
     if (this.listeners.size === 0) return;
-    const block: BlockRecord | undefined = this.blockStore.block(height);
+    const block: BlockRecord | undefined = record ?? this.blockStore.block(height);
     if (block === undefined) return;
     const events: NodeEvent[] = [{ type: "NewBlock", block, results }];
     block.txs.forEach((tx, index) => {
@@ -1110,4 +1143,23 @@ export class Node {
 /** How many validators signed a commit (for the block or for nil). */
 function signedCount(c: Commit): number {
   return c.signatures.filter((sig) => sig.signature.length > 0).length;
+}
+
+/**
+ * `decode` remembering its last answer, for the very same bytes object only (the caller never
+ * changes the bytes it passes; equal bytes in another array are decoded again). Callers must not
+ * change what it returns.
+ */
+export function lastDecodedMemo<T>(decode: (bytes: Uint8Array) => T): (bytes: Uint8Array) => T {
+  let lastBytes: Uint8Array | undefined;
+  let lastLength = -1;
+  let lastValue: T | undefined;
+  return (bytes) => {
+    if (bytes === lastBytes && bytes.length === lastLength) return lastValue as T;
+    const value = decode(bytes);
+    lastBytes = bytes;
+    lastLength = bytes.length;
+    lastValue = value;
+    return value;
+  };
 }
