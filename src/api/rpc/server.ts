@@ -59,13 +59,14 @@ const isId = (v: unknown): v is JsonRpcId =>
 
 /**
  * One JSON-RPC request object to its response; `undefined` for a notification (no `id`), which
- * CometBFT does not answer.
+ * CometBFT does not answer. Synchronous when the method is (most are, `broadcast_tx_sync` above all):
+ * a batch of them then costs no promise per request.
  */
-async function handleRequest(
+function handleRequest(
   base: Omit<MethodContext, "session">,
   raw: unknown,
   transport: "http" | { session(id: JsonRpcId): SubscriptionSession },
-): Promise<Response | undefined> {
+): Response | undefined | Promise<Response | undefined> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return errorResponse(null, new RpcError("RPC_INVALID_REQUEST", "a request must be a JSON object"));
   }
@@ -83,14 +84,21 @@ async function handleRequest(
   if (method === undefined || (method.wsOnly === true && transport === "http")) {
     return errorResponse(id, new RpcError("RPC_METHOD_NOT_FOUND", ""));
   }
+  let result: Json | Promise<Json>;
   try {
     const params = decodeJsonParams(method.params, req.params);
     const ctx: MethodContext = transport === "http" ? base : { ...base, session: transport.session(id) };
-    const result = await method.run(ctx, params);
-    return { jsonrpc: "2.0", id, result };
+    result = method.run(ctx, params);
   } catch (e) {
     return errorResponse(id, asRpcError(e));
   }
+  if (result instanceof Promise) {
+    return result.then(
+      (r): Response => ({ jsonrpc: "2.0", id, result: r }),
+      (e: unknown) => errorResponse(id, asRpcError(e)),
+    );
+  }
+  return { jsonrpc: "2.0", id, result };
 }
 
 function sendJson(reply: FastifyReply, status: number, body: Json): FastifyReply {
@@ -164,13 +172,15 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       }
       const responses: Response[] = [];
       for (const item of parsed) {
-        const r = await handleRequest(base, item, "http");
+        const pending = handleRequest(base, item, "http");
+        const r = pending instanceof Promise ? await pending : pending;
         if (r !== undefined) responses.push(r);
       }
       if (responses.length === 0) return reply.code(200).send("");
       return sendJson(reply, 200, responses);
     }
-    const r = await handleRequest(base, parsed, "http");
+    const pending = handleRequest(base, parsed, "http");
+    const r = pending instanceof Promise ? await pending : pending;
     if (r === undefined) return reply.code(200).send("");
     return sendJson(reply, 200, r);
   };
@@ -257,9 +267,13 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         );
         return;
       }
-      handleRequest(base, parsed, conn).then(reply, (e: unknown) => {
-        logger.error("rpc: websocket request failed", { error: String(e) });
-      });
+      const pending = handleRequest(base, parsed, conn);
+      if (!(pending instanceof Promise)) reply(pending);
+      else {
+        pending.then(reply, (e: unknown) => {
+          logger.error("rpc: websocket request failed", { error: String(e) });
+        });
+      }
     });
     ws.on("close", () => {
       conn.disconnect();
