@@ -13,7 +13,7 @@
  *   order (the app's check state starts over at every commit), dropping those that no longer pass.
  */
 import { toHex as bytesToHex } from "../primitives/hex.ts";
-import { MempoolError } from "./errors.ts";
+import { MempoolError, type MempoolErrorCode } from "./errors.ts";
 
 /** What the node's check says about a tx. */
 export interface CheckOutcome<R> {
@@ -70,6 +70,14 @@ export interface AddResult<R> {
   readonly outcome: CheckOutcome<R>;
 }
 
+/** Why `tryAdd` refused a tx before its check (the code and text `add` would throw). */
+export interface Refusal {
+  readonly refused: Exclude<MempoolErrorCode, "MEMPOOL_INVALID_OPTIONS">;
+  readonly message: string;
+}
+
+const DUPLICATE: Refusal = { refused: "MEMPOOL_DUPLICATE", message: "tx already exists in cache" };
+
 export interface UpdateResult {
   /** Txs removed because a block included them. */
   readonly included: number;
@@ -122,23 +130,32 @@ export class Mempool<R> {
    * duplicate tx or a full pool (the check does not run then).
    */
   add(tx: Uint8Array): AddResult<R> {
-    if (tx.length === 0) throw new MempoolError("MEMPOOL_TX_EMPTY", "tx is empty");
+    const r = this.tryAdd(tx);
+    if ("refused" in r) throw new MempoolError(r.refused, r.message);
+    return r;
+  }
+
+  /**
+   * `add` without the throw: a refusal before the check comes back as `{ refused, message }` (for a
+   * caller that expects many, e.g. txs gossiped by several peers, where an error per duplicate would
+   * cost a stack trace each).
+   */
+  tryAdd(tx: Uint8Array): AddResult<R> | Refusal {
+    if (tx.length === 0) return { refused: "MEMPOOL_TX_EMPTY", message: "tx is empty" };
     if (tx.length > this.options.maxTxBytes) {
-      throw new MempoolError(
-        "MEMPOOL_TX_TOO_LARGE",
-        `tx too large. Max size is ${this.options.maxTxBytes}, but got ${tx.length}`,
-      );
+      return {
+        refused: "MEMPOOL_TX_TOO_LARGE",
+        message: `tx too large. Max size is ${this.options.maxTxBytes}, but got ${tx.length}`,
+      };
     }
     const hash = this.hashTx(tx);
     const key = bytesToHex(hash);
-    if (this.entries.has(key) || this.cache.has(key)) {
-      throw new MempoolError("MEMPOOL_DUPLICATE", "tx already exists in cache");
-    }
+    if (this.entries.has(key) || this.cache.has(key)) return DUPLICATE;
     if (this.entries.size >= this.options.maxTxs || this.totalBytes + tx.length > this.options.maxBytes) {
-      throw new MempoolError(
-        "MEMPOOL_FULL",
-        `mempool is full: number of txs ${this.entries.size} (max: ${this.options.maxTxs}), total txs bytes ${this.totalBytes} (max: ${this.options.maxBytes})`,
-      );
+      return {
+        refused: "MEMPOOL_FULL",
+        message: `mempool is full: number of txs ${this.entries.size} (max: ${this.options.maxTxs}), total txs bytes ${this.totalBytes} (max: ${this.options.maxBytes})`,
+      };
     }
     const outcome = this.check(tx);
     if (!outcome.ok) return { hash, outcome };
@@ -154,7 +171,7 @@ export class Mempool<R> {
     });
     this.totalBytes += copy.length;
     this.remember(key);
-    for (const l of [...this.listeners]) l();
+    if (this.listeners.size > 0) for (const l of [...this.listeners]) l();
     return { hash, outcome };
   }
 
@@ -190,11 +207,7 @@ export class Mempool<R> {
       q.push(e);
     }
     const heap = new EntryHeap();
-    const pos = new Map<Entry[], number>();
-    for (const q of queues) {
-      heap.push({ entry: q[0]!, queue: q });
-      pos.set(q, 0);
-    }
+    for (const q of queues) heap.push({ entry: q[0]!, queue: q, index: 0 });
     const out: Uint8Array[] = [];
     let bytes = 0;
     let gas = 0n;
@@ -206,11 +219,12 @@ export class Mempool<R> {
       out.push(e.tx);
       bytes += e.tx.length;
       gas += e.gasWanted;
-      const i = pos.get(top.queue)! + 1;
-      const next = top.queue[i];
+      const next = top.queue[top.index + 1];
       if (next !== undefined) {
-        pos.set(top.queue, i);
-        heap.push({ entry: next, queue: top.queue });
+        // The sender's next tx takes the popped item's place (one item per sender, reused).
+        top.index++;
+        top.entry = next;
+        heap.push(top);
       }
     }
     return out;
@@ -233,7 +247,8 @@ export class Mempool<R> {
       this.remember(key);
     }
     let dropped = 0;
-    for (const e of [...this.entries.values()]) {
+    // Deleting the visited entry of a Map while iterating it is well defined (no copy of the pool).
+    for (const e of this.entries.values()) {
       const outcome = this.check(e.tx);
       if (outcome.ok) {
         e.gasWanted = outcome.gasWanted;
@@ -273,9 +288,11 @@ export class Mempool<R> {
   }
 }
 
+/** A sender's queue in the heap: its next tx (`queue[index]`). */
 interface HeapItem {
-  readonly entry: Entry;
+  entry: Entry;
   readonly queue: Entry[];
+  index: number;
 }
 
 /** Max-heap on (priority, then earlier arrival). */

@@ -7,7 +7,7 @@
  *                     ├► a later height ─► kept until consensus starts it (heightStarted); the next
  *                     │   height also wakes a node that waits for txs; two or more ahead: block sync
  *                     └► an earlier height ─► ignored
- * gossip "txs" (batches) ─► mempool.add (CheckTx) each ─► accept (one admitted) / ignore
+ * gossip "txs" (batches) ─► mempool.tryAdd (CheckTx) each ─► accept (one admitted) / ignore
  * /scrt/sync ─► stored blocks with their seen commits (sync.ts), and catch-up from peers
  * /scrt/consensus-state/1.0.0 ─► a stalled height pulls the peers' proposals and votes of that height
  * ```
@@ -49,7 +49,9 @@ import { blockProviderOf, NodeBlockSync, type SyncHost } from "./sync.ts";
 /** What the network needs from the node (`Node` has it). */
 export interface NetworkHost extends SyncHost {
   readonly consensus: { readonly state: ConsensusState } | undefined;
-  readonly mempool: { add(tx: Uint8Array): { readonly outcome: { readonly ok: boolean } } };
+  readonly mempool: {
+    tryAdd(tx: Uint8Array): { readonly outcome: { readonly ok: boolean } } | { readonly refused: string };
+  };
   handleConsensusEvent(event: ConsensusEvent): void;
   wakeHeight(height: number): void;
 }
@@ -378,10 +380,13 @@ export class P2PNetwork implements NodeNetwork {
     if (host === undefined || this.closed) return "ignore";
     let admitted = false;
     for (const tx of txs) {
+      // A refusal (duplicate, full pool, oversized) is not the relaying peer's fault either; it comes
+      // back as a value (no error, no stack trace, per duplicate).
       try {
-        if (host.mempool.add(tx).outcome.ok) admitted = true;
-      } catch {
-        // duplicate, full pool, oversized
+        const r = host.mempool.tryAdd(tx);
+        if (!("refused" in r) && r.outcome.ok) admitted = true;
+      } catch (e) {
+        this.log.debug("mempool check of a gossiped tx threw", { error: (e as Error).message });
       }
     }
     return admitted ? "accept" : "ignore";
