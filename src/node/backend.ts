@@ -19,11 +19,14 @@ import type {
 import type { QueryResponse, SimulateResponse, TxResult } from "../app/index.ts";
 import type { Commit } from "../codec/consensus.ts";
 import { sha256 } from "../crypto/index.ts";
+import { bytesEqual } from "../primitives/bytes.ts";
 import { toHex } from "../primitives/hex.ts";
-import { decodeBlock } from "./blockCodec.ts";
 import { COMETBFT_VERSION, type Node } from "./node.ts";
 
 const EMPTY = new Uint8Array(0);
+
+const nanosOf = (t: { readonly seconds: bigint; readonly nanos: number }): bigint =>
+  t.seconds * 1_000_000_000n + BigInt(t.nanos);
 
 export class NodeBackend implements ApiBackend {
   private readonly waiters = new Map<string, Set<(tx: IndexedTx) => void>>();
@@ -34,10 +37,12 @@ export class NodeBackend implements ApiBackend {
     private readonly listenAddr = "tcp://0.0.0.0:26656",
   ) {
     this.unsubscribe = node.subscribe((e) => {
-      if (e.type !== "Tx") return;
-      const set = this.waiters.get(toHex(e.tx.hash));
+      // Every committed tx passes here: nothing to do (no hex key) unless someone waits.
+      if (e.type !== "Tx" || this.waiters.size === 0) return;
+      const key = toHex(e.tx.hash);
+      const set = this.waiters.get(key);
       if (set === undefined) return;
-      this.waiters.delete(toHex(e.tx.hash));
+      this.waiters.delete(key);
       for (const resolve of set) resolve(e.tx);
     });
   }
@@ -64,7 +69,7 @@ export class NodeBackend implements ApiBackend {
 
   private validatorRecord(height: number): ValidatorRecord {
     const set = this.node.validatorsAt(Math.max(height, this.node.genesis.initialHeight));
-    const own = set.validators.find((v) => toHex(v.address) === toHex(this.node.validatorAddress));
+    const own = set.validators.find((v) => bytesEqual(v.address, this.node.validatorAddress));
     return (
       own ?? {
         address: this.node.validatorAddress,
@@ -75,26 +80,31 @@ export class NodeBackend implements ApiBackend {
     );
   }
 
+  /** Header time and app hash of the earliest stored block (never changes for a height). */
+  private earliest: { readonly height: number; readonly timeNanos: bigint; readonly appHash: Uint8Array } | undefined;
+
   status(): NodeStatus {
     const bs = this.node.blockStore;
     const latest = bs.height;
     const base = bs.base;
-    const latestBlock = latest > 0 ? bs.blockBytes(latest) : undefined;
-    const earliestBlock = base > 0 ? bs.blockBytes(base) : undefined;
-    const timeOf = (b: Uint8Array | undefined): bigint => {
-      if (b === undefined) return this.node.genesis.genesisTimeNanos;
-      const t = decodeBlock(b).header.time;
-      return t.seconds * 1_000_000_000n + BigInt(t.nanos);
-    };
+    // The latest block is kept decoded by the block store; the earliest one is read once per base.
+    const latestHeader = latest > 0 ? bs.decodedBlock(latest)?.header : undefined;
+    if (this.earliest?.height !== base) {
+      const header = base > 0 ? bs.decodedBlock(base)?.header : undefined;
+      this.earliest =
+        header === undefined ? undefined : { height: base, timeNanos: nanosOf(header.time), appHash: header.appHash };
+    }
+    const earliest = this.earliest;
     return {
       latestHeight: latest,
       latestBlockHash: latest > 0 ? (bs.blockId(latest)?.hash ?? EMPTY) : EMPTY,
       latestAppHash: this.node.app.lastAppHash,
-      latestBlockTimeNanos: timeOf(latestBlock),
+      latestBlockTimeNanos:
+        latestHeader === undefined ? this.node.genesis.genesisTimeNanos : nanosOf(latestHeader.time),
       earliestHeight: base,
       earliestBlockHash: base > 0 ? (bs.blockId(base)?.hash ?? EMPTY) : EMPTY,
-      earliestAppHash: base > 0 ? (decodeBlock(earliestBlock!).header.appHash ?? EMPTY) : EMPTY,
-      earliestBlockTimeNanos: timeOf(earliestBlock),
+      earliestAppHash: earliest?.appHash ?? EMPTY,
+      earliestBlockTimeNanos: earliest?.timeNanos ?? this.node.genesis.genesisTimeNanos,
       catchingUp: false,
       validator: this.validatorRecord(latest + 1),
     };
