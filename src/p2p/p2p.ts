@@ -36,6 +36,7 @@ import { parsePeerAddress, PersistentPeers, type PeerAddress } from "./peers.ts"
 import { InboundQueues, type QueueStats } from "./queue.ts";
 import { PeerScoreBook, type Offence } from "./score.ts";
 import { TxBatcher } from "./txBatch.ts";
+import { installYamuxWindowThreshold } from "./yamuxWindow.ts";
 
 /** Version of this node's p2p protocols; a peer with another one is refused at the handshake. */
 export const P2P_PROTOCOL_VERSION = 1;
@@ -236,6 +237,7 @@ export class P2PNode implements SyncNetwork {
   async start(): Promise<void> {
     if (this.node !== undefined) return;
     const o = this.options;
+    installYamuxWindowThreshold();
     const maxGossip = Math.max(...CHANNELS.map((c) => o.maxMessageBytes[c]));
     const ban = o.score.banThreshold;
     const ipFamily = o.listenHost.includes(":") ? "ip6" : "ip4";
@@ -317,6 +319,9 @@ export class P2PNode implements SyncNetwork {
           emitSelf: false,
           allowPublishToZeroTopicPeers: true,
           ignoreDuplicatePublishError: true,
+          // Our own messages are encoded once for all peers (a proposal with its block, a tx batch)
+          // instead of once per peer; pending control messages go out with the next heartbeat.
+          batchPublish: true,
           fallbackToFloodsub: false,
           doPX: false,
           heartbeatInterval: o.heartbeatIntervalMs,
