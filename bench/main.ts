@@ -3,14 +3,17 @@
  * measured in the same run. `npm run bench -- crypto` runs only the named suites.
  */
 import { appBenchmarks } from "./app.ts";
+import { blockStoreBenchmarks } from "./blockStore.ts";
 import { computeBenchmarks } from "./appCompute.ts";
 import { cryptoBenchmarks } from "./crypto.ts";
 import { enclaveBenchmarks } from "./enclave.ts";
 import { envelopeBenchmarks } from "./envelope.ts";
 import { localnetBenchmarks } from "./localnet.ts";
 import { nodeBenchmarks } from "./node.ts";
+import { p2pGossipBenchmarks } from "./p2pGossip.ts";
 import { type BenchRow, renderTable } from "./harness.ts";
 import { primitivesBenchmarks } from "./primitives.ts";
+import { rpcPathBenchmarks } from "./rpcPath.ts";
 import { storeBenchmarks } from "./store.ts";
 import { vmBenchmarks } from "./vm.ts";
 
@@ -21,9 +24,12 @@ const SUITES: Readonly<Record<string, () => Promise<BenchRow[]>>> = {
   enclave: enclaveBenchmarks,
   store: storeBenchmarks,
   app: appBenchmarks,
+  blockStore: blockStoreBenchmarks,
   compute: computeBenchmarks,
   vm: vmBenchmarks,
   node: nodeBenchmarks,
+  rpcPath: rpcPathBenchmarks,
+  p2pGossip: p2pGossipBenchmarks,
   localnet: localnetBenchmarks,
 };
 
