@@ -18,9 +18,9 @@ import {
   encodeBlock,
   resultsHash,
 } from "../../src/node/blockCodec.ts";
-import { BlockStore, encodeResults, eventKey } from "../../src/node/blockStore.ts";
-import { fromCanonicalJson, toCanonicalJson } from "../../src/consensus/index.ts";
-import { concatBytes, utf8Decode, utf8Encode } from "../../src/primitives/bytes.ts";
+import { BlockStore, decodeResults, encodeResults, eventKey } from "../../src/node/blockStore.ts";
+import { toCanonicalJson } from "../../src/consensus/index.ts";
+import { concatBytes, utf8Encode } from "../../src/primitives/bytes.ts";
 import { matchValue, parseQuery } from "../../src/node/query.ts";
 import { isCodedError } from "../../src/primitives/errors.ts";
 import { createMemoryDatabase } from "../../src/store/index.ts";
@@ -283,7 +283,7 @@ describe("block store", () => {
     assert.equal(store.decodedBlock(7), undefined);
   });
 
-  it("stores results in a form fromCanonicalJson reads back exactly", () => {
+  it("stores results in a form decodeResults reads back exactly", () => {
     const results = {
       txResults: [
         ok([ev("message", ["sender", "s0"])]),
@@ -292,8 +292,11 @@ describe("block store", () => {
       finalizeBlockEvents: [ev("mint", ["amount", "10"])],
       validatorUpdates: [{ pubKey: bytes(32, 3), power: 0n }],
     };
-    const back = fromCanonicalJson(utf8Decode(encodeResults(results)));
+    const stored = encodeResults(results);
+    assert.equal(stored[0], 1, "the binary form, version 1");
+    const back = decodeResults(stored);
     assert.equal(toCanonicalJson(back), toCanonicalJson(results));
+    assert.deepEqual(back, results);
   });
 
   it("event index keys are prefix ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ suffix, for any text", () => {
