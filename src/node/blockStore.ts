@@ -137,16 +137,6 @@ export class BlockStore {
     if (height > this.latest) this.latest = height;
   }
 
-  /**
-   * Replaces the seen commit of a saved height (late precommits joined it before the next height
-   * started). False, and nothing written, when no block is saved at `height`.
-   */
-  updateSeenCommit(height: number, seenCommit: Commit): boolean {
-    if (this.db.get(hKey(P.block, height)) === undefined) return false;
-    this.db.transaction((w) => w.put(hKey(P.commit, height), encodeCommit(seenCommit)));
-    return true;
-  }
-
   /** Results of `finalizeBlock` for a saved block, with the tx and event indexes. */
   saveResults(height: number, txs: readonly Uint8Array[], results: StoredResults): void {
     this.db.transaction((w) => this.writeResults(w, height, txs, results));
