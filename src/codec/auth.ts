@@ -36,6 +36,129 @@ export function encodeBaseAccount(a: BaseAccount): Uint8Array {
   return w.uint(3, a.accountNumber).uint(4, a.sequence).finish();
 }
 
+/** Bytes of `value` as a protobuf varint (`value` a non-negative integer below 2^64). */
+function varintSize(value: bigint | number): number {
+  let size = 1;
+  if (typeof value === "number" || value <= 0xffff_ffffn) {
+    // Small numbers (sizes, sequences, account numbers) without BigInt arithmetic.
+    let n = Number(value);
+    while (n >= 0x80) {
+      n = Math.floor(n / 128);
+      size++;
+    }
+    return size;
+  }
+  let v = value;
+  while (v >= 0x80n) {
+    v >>= 7n;
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(out: Uint8Array, at: number, value: bigint | number): number {
+  if (typeof value === "number" || value <= 0xffff_ffffn) {
+    let n = Number(value);
+    while (n >= 0x80) {
+      out[at++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    out[at++] = n;
+    return at;
+  }
+  let v = value;
+  while (v >= 0x80n) {
+    out[at++] = Number(v & 0x7fn) | 0x80;
+    v >>= 7n;
+  }
+  out[at++] = Number(v);
+  return at;
+}
+
+/** A string field's UTF-8 is its characters: up to 127 characters, all ASCII. */
+function isShortAscii(text: string): boolean {
+  if (text.length > 127) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+function writeAscii(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  return at;
+}
+
+const MAX_UINT64 = (1n << 64n) - 1n;
+
+/**
+ * The account's stored form, `encodeAny({typeUrl: BASE_ACCOUNT_URL, value: encodeBaseAccount(a)})`,
+ * byte for byte, written in one pass into one array (every tx's sequence increment stores its
+ * signer's account). Accounts outside the common shape (non-ASCII or long strings, a long key, numbers
+ * out of range) take the general encoders, which also give their errors.
+ */
+export function encodeBaseAccountAny(a: BaseAccount): Uint8Array {
+  const { address, pubKey, accountNumber, sequence } = a;
+  if (
+    !isShortAscii(address) ||
+    (pubKey !== undefined && (!isShortAscii(pubKey.typeUrl) || pubKey.value.length > 127)) ||
+    accountNumber < 0n ||
+    accountNumber > MAX_UINT64 ||
+    sequence < 0n ||
+    sequence > MAX_UINT64
+  ) {
+    return encodeAny({ typeUrl: BASE_ACCOUNT_URL, value: encodeBaseAccount(a) });
+  }
+  // Field sizes as ProtoWriter writes them: empty strings and bytes and zero numbers are left out,
+  // an embedded message is always written.
+  const keySize =
+    pubKey === undefined
+      ? 0
+      : (pubKey.typeUrl.length > 0 ? 2 + pubKey.typeUrl.length : 0) +
+        (pubKey.value.length > 0 ? 2 + pubKey.value.length : 0);
+  const valueSize =
+    (address.length > 0 ? 2 + address.length : 0) +
+    (pubKey === undefined ? 0 : 1 + varintSize(keySize) + keySize) +
+    (accountNumber !== 0n ? 1 + varintSize(accountNumber) : 0) +
+    (sequence !== 0n ? 1 + varintSize(sequence) : 0);
+  const total = 2 + BASE_ACCOUNT_URL.length + (valueSize > 0 ? 1 + varintSize(valueSize) + valueSize : 0);
+  const out = new Uint8Array(total);
+  out[0] = 0x0a;
+  out[1] = BASE_ACCOUNT_URL.length;
+  let at = writeAscii(out, 2, BASE_ACCOUNT_URL);
+  if (valueSize === 0) return out;
+  out[at++] = 0x12;
+  at = writeVarint(out, at, valueSize);
+  if (address.length > 0) {
+    out[at++] = 0x0a;
+    out[at++] = address.length;
+    at = writeAscii(out, at, address);
+  }
+  if (pubKey !== undefined) {
+    out[at++] = 0x12;
+    at = writeVarint(out, at, keySize);
+    if (pubKey.typeUrl.length > 0) {
+      out[at++] = 0x0a;
+      out[at++] = pubKey.typeUrl.length;
+      at = writeAscii(out, at, pubKey.typeUrl);
+    }
+    if (pubKey.value.length > 0) {
+      out[at++] = 0x12;
+      out[at++] = pubKey.value.length;
+      out.set(pubKey.value, at);
+      at += pubKey.value.length;
+    }
+  }
+  if (accountNumber !== 0n) {
+    out[at++] = 0x18;
+    at = writeVarint(out, at, accountNumber);
+  }
+  if (sequence !== 0n) {
+    out[at++] = 0x20;
+    at = writeVarint(out, at, sequence);
+  }
+  if (at !== total) throw new CodecError("CODEC_INVALID_VALUE", "BaseAccount size mismatch");
+  return out;
+}
+
 export function decodeBaseAccount(bytes: Uint8Array): BaseAccount {
   let address = "";
   let pubKey: Any | undefined;

@@ -10,6 +10,7 @@ import {
   decodeModuleAccount,
   encodeAuthParams,
   encodeBaseAccount,
+  encodeBaseAccountAny,
   encodeModuleAccount,
 } from "../../codec/auth.ts";
 import { type Any, decodeAny, encodeAny } from "../../codec/tx.ts";
@@ -49,6 +50,17 @@ export function accountToAny(acc: Account): Any {
     };
   }
   return { typeUrl: BASE_ACCOUNT_URL, value: encodeBaseAccount(base) };
+}
+
+/** `encodeAny(accountToAny(acc))`: the stored form of an account (base accounts in one pass). */
+export function encodeAccount(acc: Account): Uint8Array {
+  if (acc.module !== undefined) return encodeAny(accountToAny(acc));
+  return encodeBaseAccountAny({
+    address: encodeAddress(acc.address),
+    pubKey: acc.pubKey,
+    accountNumber: acc.accountNumber,
+    sequence: acc.sequence,
+  });
 }
 
 /** The account in an Any; `address`, when the caller knows it, saves decoding the bech32 text. */
@@ -156,7 +168,7 @@ export class AuthKeeper {
   setAccount(ctx: Context, acc: Account): void {
     const kv = ctx.kv(AUTH_STORE);
     const key = accountKey(acc.address);
-    kv.set(key, encodeAny(accountToAny(acc)));
+    kv.set(key, encodeAccount(acc));
     kv.set(accountNumberKey(acc.accountNumber), acc.address);
     // The branch's own copy of the bytes (read without gas) decodes to this very account: remember it,
     // so the next read of the account (the tx's messages, the next tx of the sender) skips decoding.
