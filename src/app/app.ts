@@ -52,7 +52,7 @@ import { REGISTRATION_STORE } from "./registration/keys.ts";
 import type { EnclaveForRegistration } from "./registration/types.ts";
 import { type BlockHeader, Context, type ExecMode } from "./context.ts";
 import { AppError, InvariantError, SdkErrors } from "./errors.ts";
-import { type AppEvent, appendAttribute, createEvent } from "./events.ts";
+import { type AppEvent, appendAttribute, attribute } from "./events.ts";
 import { BasicGasMeter, InfiniteGasMeter, OutOfGasSignal, gasLimitToNumber, type AppGasMeter } from "./gas.ts";
 import { asObject } from "./json.ts";
 import type { QueryHandler } from "./query.ts";
@@ -711,14 +711,12 @@ export class SecretApp {
         return failed(err, gasWanted, meter.consumed, anteEvents);
       }
       const own = ctx.events.events;
-      const pairs: Array<[string, string]> = [
-        ["action", m.typeUrl],
-        ["sender", encodeAccountAddress(m.signers[0]!)],
-      ];
+      const attributes = [attribute("action", m.typeUrl), attribute("sender", encodeAccountAddress(m.signers[0]!))];
       if (!own.some((ev) => ev.attributes.some((a) => a.key === "module")))
-        pairs.push(["module", moduleOfTypeUrl(m.typeUrl)]);
+        attributes.push(attribute("module", moduleOfTypeUrl(m.typeUrl)));
       const index = String(i);
-      events.push(appendAttribute(createEvent("message", ...pairs), "msg_index", index));
+      attributes.push(attribute("msg_index", index));
+      events.push({ type: "message", attributes });
       for (const ev of own) events.push(appendAttribute(ev, "msg_index", index));
       msgResponses.push({ typeUrl: `${m.typeUrl}Response`, value: response });
     }

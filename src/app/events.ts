@@ -11,14 +11,23 @@ export interface AppEvent {
   readonly attributes: readonly EventAttribute[];
 }
 
+/** An indexed attribute (as every attribute the app emits). */
+export function attribute(key: string, value: string): EventAttribute {
+  return { key, value, index: true };
+}
+
 /** An event from `[key, value]` pairs, in order. */
 export function createEvent(type: string, ...pairs: ReadonlyArray<readonly [string, string]>): AppEvent {
-  return { type, attributes: pairs.map(([key, value]) => ({ key, value, index: true })) };
+  const attributes: EventAttribute[] = [];
+  for (const [key, value] of pairs) attributes.push(attribute(key, value));
+  return { type, attributes };
 }
 
 /** The same event with one more attribute at the end. */
 export function appendAttribute(event: AppEvent, key: string, value: string): AppEvent {
-  return { type: event.type, attributes: [...event.attributes, { key, value, index: true }] };
+  const attributes = event.attributes.slice();
+  attributes.push(attribute(key, value));
+  return { type: event.type, attributes };
 }
 
 /** Collects the events of one execution scope (ante, a message, a block). */

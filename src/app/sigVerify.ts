@@ -86,7 +86,7 @@ function secp256k1Address(key: Uint8Array): Uint8Array {
 }
 
 /**
- * Decoded keys by the `Any` value bytes they came from (with the type URL checked): a tx's key and its
+ * Other decoded keys by the `Any` value bytes they came from (with the type URL checked): a tx's key and its
  * signer's stored key are decoded by CheckTx, by the block and by each ante step from the same arrays
  * (the decoded-tx memo's and the stored account's), which nobody mutates. The keys are frozen.
  */
@@ -100,8 +100,28 @@ function freezeKey(key: PubKey): PubKey {
   return Object.freeze(key);
 }
 
+/**
+ * Decoded secp256k1 keys by the content of their `Any` value bytes (bounded; cleared when full): every
+ * fresh tx CheckTx sees carries its signer's key in new bytes, mostly a key seen before. Each entry is
+ * decoded from a private copy of the bytes, so it cannot change when a caller reuses its array; a
+ * decoding is a pure function of (type URL, bytes), and failures are never kept.
+ */
+const secp256k1Keys = new Map<string, PubKey>();
+/** Longer values are not a valid secp256k1 key `Any` value (2 + 33 bytes); they take the general path. */
+const SECP256K1_ANY_VALUE_MAX = 64;
+
 /** The account key in `any` (sdk 2 when it does not decode, sdk 8 when it has the wrong length). */
 export function decodeAccountPubKey(any: Any): PubKey {
+  if (any.typeUrl === SECP256K1_PUBKEY_URL && any.value.length <= SECP256K1_ANY_VALUE_MAX) {
+    const id = bytesId(any.value);
+    let key = secp256k1Keys.get(id);
+    if (key === undefined) {
+      key = freezeKey(decodeAnyPubKey({ typeUrl: any.typeUrl, value: any.value.slice() }, 0));
+      if (secp256k1Keys.size >= MAX_REMEMBERED_KEYS) secp256k1Keys.clear();
+      secp256k1Keys.set(id, key);
+    }
+    return key;
+  }
   const known = decodedKeys.get(any.value);
   if (known !== undefined && known.typeUrl === any.typeUrl) return known.key;
   const key = freezeKey(decodeAnyPubKey(any, 0));

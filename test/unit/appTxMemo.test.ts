@@ -294,6 +294,37 @@ describe("decoded accounts and keys", () => {
   });
 });
 
+describe("decoded secp256k1 keys by content", () => {
+  it("the same key in another array is the same decoding; a caller reusing its array changes nothing", () => {
+    // Keys no other test decodes, so the first decoding here is the memo's.
+    const own = [testKey("content memo a"), testKey("content memo b")] as const;
+    const first = pubKeyAny(own[0].pubKey);
+    const k = decodeAccountPubKey(first);
+    assert.equal(k.kind, "secp256k1");
+    assert.ok(Object.isFrozen(k));
+    if (k.kind !== "secp256k1") return;
+    assert.deepEqual(k.key, own[0].pubKey);
+    assert.deepEqual(k.address, own[0].address);
+    const copy = { typeUrl: first.typeUrl, value: first.value.slice() };
+    assert.equal(decodeAccountPubKey(copy), k);
+    // The first caller overwrites its bytes with another key: the memo keeps the decoding of the old
+    // content, and the new content decodes as that other key.
+    first.value.set(pubKeyAny(own[1].pubKey).value);
+    assert.deepEqual(k.key, own[0].pubKey);
+    const now = decodeAccountPubKey(first);
+    assert.equal(now.kind, "secp256k1");
+    assert.deepEqual(now.address, own[1].address);
+    assert.equal(decodeAccountPubKey(copy), k);
+  });
+
+  it("bytes that are not a key fail every time, with the general path's errors", () => {
+    const short = { typeUrl: pubKeyAny(keys[0]!.pubKey).typeUrl, value: Uint8Array.of(0x0a, 2, 1, 2) };
+    for (let i = 0; i < 2; i++) assert.throws(() => decodeAccountPubKey(short), /length of pubkey is incorrect: 2/);
+    const garbage = { typeUrl: short.typeUrl, value: Uint8Array.of(0xff) };
+    for (let i = 0; i < 2; i++) assert.throws(() => decodeAccountPubKey(garbage), { codespace: "sdk", abciCode: 2 });
+  });
+});
+
 describe("tx hashes", () => {
   it("txHashHex is the upper-case hex sha256 of the bytes, through the cache's id or not", () => {
     const services = new Map(bankMsgServices(new BankKeeper(new AuthKeeper(), [])).map((s) => [s.typeUrl, s]));

@@ -1,13 +1,24 @@
 /** Bank events (chain-api.md §5.1, §5.2), attributes in upstream's order. */
-import { createEvent, type AppEvent } from "../events.ts";
+import { attribute, type AppEvent } from "../events.ts";
 
-export const coinSpentEvent = (spender: string, amount: string): AppEvent =>
-  createEvent("coin_spent", ["spender", spender], ["amount", amount]);
+// Built directly (no `[key, value]` pairs): every send emits these four, twice with its fee.
 
-export const coinReceivedEvent = (receiver: string, amount: string): AppEvent =>
-  createEvent("coin_received", ["receiver", receiver], ["amount", amount]);
+export const coinSpentEvent = (spender: string, amount: string): AppEvent => ({
+  type: "coin_spent",
+  attributes: [attribute("spender", spender), attribute("amount", amount)],
+});
 
-export const transferEvent = (recipient: string, sender: string, amount: string): AppEvent =>
-  createEvent("transfer", ["recipient", recipient], ["sender", sender], ["amount", amount]);
+export const coinReceivedEvent = (receiver: string, amount: string): AppEvent => ({
+  type: "coin_received",
+  attributes: [attribute("receiver", receiver), attribute("amount", amount)],
+});
 
-export const messageSenderEvent = (sender: string): AppEvent => createEvent("message", ["sender", sender]);
+export const transferEvent = (recipient: string, sender: string, amount: string): AppEvent => ({
+  type: "transfer",
+  attributes: [attribute("recipient", recipient), attribute("sender", sender), attribute("amount", amount)],
+});
+
+export const messageSenderEvent = (sender: string): AppEvent => ({
+  type: "message",
+  attributes: [attribute("sender", sender)],
+});

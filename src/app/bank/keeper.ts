@@ -37,22 +37,23 @@ import type { AuthForBank, Metadata } from "./types.ts";
 const decodedParams = new WeakMap<Uint8Array, BankParams>();
 
 /**
- * Decoded amounts by the stored bytes they came from (store values are shared and never mutated): a
- * sender's committed balance is read by CheckTx and again by the block.
+ * Decoded long amounts by the stored bytes they came from (store values are shared and never
+ * mutated): a sender's committed balance is read by CheckTx and again by the block. Amounts of up to
+ * 15 digits are decoded directly: that is cheaper than a WeakMap entry for every balance a tx writes.
  */
 const decodedAmounts = new WeakMap<Uint8Array, bigint>();
 
 /** A stored balance or supply amount (decimal ASCII), memoized by the stored array; InvariantError when it is not one. */
 export function decodeStoredAmount(bytes: Uint8Array): bigint {
+  const small = decodeSmallAmount(bytes);
+  if (small !== undefined) return small;
   const known = decodedAmounts.get(bytes);
   if (known !== undefined) return known;
-  let amount = decodeSmallAmount(bytes);
-  if (amount === undefined) {
-    try {
-      amount = parseUint(utf8Decode(bytes));
-    } catch {
-      throw new InvariantError("stored amount is not an unsigned integer");
-    }
+  let amount: bigint;
+  try {
+    amount = parseUint(utf8Decode(bytes));
+  } catch {
+    throw new InvariantError("stored amount is not an unsigned integer");
   }
   decodedAmounts.set(bytes, amount);
   return amount;
@@ -161,7 +162,14 @@ export class BankKeeper {
     this.setBalance(ctx, address, coin.denom, coin.amount);
   }
 
-  private subUnlockedCoins(ctx: Context, address: Uint8Array, coins: readonly Coin[], bech32?: string): void {
+  /** `bech32` and `amountText` (the address's and the coins' texts), when the caller has them already. */
+  private subUnlockedCoins(
+    ctx: Context,
+    address: Uint8Array,
+    coins: readonly Coin[],
+    bech32?: string,
+    amountText?: string,
+  ): void {
     for (const coin of coins) {
       const balance = this.getBalance(ctx, address, coin.denom);
       if (balance < coin.amount) {
@@ -171,14 +179,20 @@ export class BankKeeper {
       }
       this.setBalance(ctx, address, coin.denom, balance - coin.amount);
     }
-    ctx.events.emit(coinSpentEvent(bech32 ?? encodeAddress(address), coinsString(coins)));
+    ctx.events.emit(coinSpentEvent(bech32 ?? encodeAddress(address), amountText ?? coinsString(coins)));
   }
 
-  private addCoins(ctx: Context, address: Uint8Array, coins: readonly Coin[], bech32?: string): void {
+  private addCoins(
+    ctx: Context,
+    address: Uint8Array,
+    coins: readonly Coin[],
+    bech32?: string,
+    amountText?: string,
+  ): void {
     for (const coin of coins) {
       this.setBalance(ctx, address, coin.denom, this.getBalance(ctx, address, coin.denom) + coin.amount);
     }
-    ctx.events.emit(coinReceivedEvent(bech32 ?? encodeAddress(address), coinsString(coins)));
+    ctx.events.emit(coinReceivedEvent(bech32 ?? encodeAddress(address), amountText ?? coinsString(coins)));
   }
 
   private ensureAccount(ctx: Context, address: Uint8Array): void {
@@ -189,10 +203,12 @@ export class BankKeeper {
   sendCoins(ctx: Context, from: Uint8Array, to: Uint8Array, coins: readonly Coin[]): void {
     const sender = encodeAddress(from);
     const recipient = encodeAddress(to);
-    this.subUnlockedCoins(ctx, from, coins, sender);
-    this.addCoins(ctx, to, coins, recipient);
+    // The coins' text, once for the three events that show it.
+    const amountText = coinsString(coins);
+    this.subUnlockedCoins(ctx, from, coins, sender, amountText);
+    this.addCoins(ctx, to, coins, recipient, amountText);
     this.ensureAccount(ctx, to);
-    ctx.events.emit(transferEvent(recipient, sender, coinsString(coins)));
+    ctx.events.emit(transferEvent(recipient, sender, amountText));
     ctx.events.emit(messageSenderEvent(sender));
   }
 
