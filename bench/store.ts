@@ -4,7 +4,11 @@
  *   with raw lmdb `putSync` in one transaction (the storage engine's ceiling for the same data);
  * - the same on the in-memory database (the tree's own cost without disk), same baseline;
  * - ICS-23 proof generation (existence proof + store-root proof, as `abci_query prove`), against a
- *   plain read of the same key at that version.
+ *   plain read of the same key at that version;
+ * - the commit of a block of bank sends' writes (each send rewrites the sender's and the recipient's
+ *   balances, the sender's account and the fee collector's balance) over 10k keys on LMDB without
+ *   pruning, as a node commits: median process CPU per commit, against raw LMDB puts of the same
+ *   number of keys in one transaction.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +26,9 @@ import { type BenchRow, measure } from "./harness.ts";
 
 const BLOCK = 1000;
 const PRELOAD_BLOCKS = 50;
+const SENDS = 300;
+const ACCOUNTS = 5000;
+const SEND_BLOCKS = 60;
 
 function randomPairs(n: number): Array<[Uint8Array, Uint8Array]> {
   const out: Array<[Uint8Array, Uint8Array]> = [];
@@ -66,6 +73,70 @@ async function rawLmdbWrites(dir: string): Promise<number> {
   return blocksPerSecond * BLOCK;
 }
 
+/** Process CPU time (user + system, every thread) in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
+
+/** Median CPU ms of a commit of SENDS sends' writes (and of raw LMDB puts of as many keys). */
+async function sendCommits(dir: string): Promise<{ tree: number; raw: number; keys: number }> {
+  const ms = openMultiStore(openDatabase(join(dir, "sends")), { storeNames: ["acc", "bank", "distribution"] });
+  const accounts = Array.from({ length: ACCOUNTS }, () => new Uint8Array(randomBytes(20)));
+  const balanceKey = (a: Uint8Array): Uint8Array => Uint8Array.from([0x02, 20, ...a, ...Buffer.from("uscrt")]);
+  const accountKey = (a: Uint8Array): Uint8Array => Uint8Array.from([0x01, ...a]);
+  const feeCollector = balanceKey(new Uint8Array(randomBytes(20)));
+  const acc = ms.getStore("acc");
+  const bank = ms.getStore("bank");
+  for (const a of accounts) {
+    acc.set(accountKey(a), new Uint8Array(randomBytes(110)));
+    bank.set(balanceKey(a), new Uint8Array(randomBytes(12)));
+  }
+  ms.commit();
+  const tree: number[] = [];
+  let keys = 0;
+  for (let b = 0; b < SEND_BLOCKS; b++) {
+    for (let i = 0; i < SENDS; i++) {
+      const sender = accounts[randomBytes(4).readUInt32BE() % ACCOUNTS]!;
+      const recipient = accounts[randomBytes(4).readUInt32BE() % ACCOUNTS]!;
+      bank.set(balanceKey(sender), new Uint8Array(randomBytes(12)));
+      bank.set(balanceKey(recipient), new Uint8Array(randomBytes(12)));
+      acc.set(accountKey(sender), new Uint8Array(randomBytes(110)));
+      bank.set(feeCollector, new Uint8Array(randomBytes(12)));
+    }
+    keys = ms.pendingWrites;
+    const t0 = cpuMs();
+    ms.commit();
+    if (b >= 10) tree.push(cpuMs() - t0);
+  }
+  const db = open<Uint8Array, Uint8Array>({
+    path: join(dir, "sends-raw"),
+    encoding: "binary",
+    keyEncoding: "binary",
+    compression: false,
+  });
+  const raw: number[] = [];
+  for (let b = 0; b < SEND_BLOCKS; b++) {
+    const pairs = Array.from({ length: keys }, () => [
+      new Uint8Array(randomBytes(28)),
+      new Uint8Array(randomBytes(60)),
+    ]);
+    const t0 = cpuMs();
+    db.transactionSync(() => {
+      for (const [k, v] of pairs) db.putSync(k!, v!);
+    });
+    if (b >= 10) raw.push(cpuMs() - t0);
+  }
+  await db.close();
+  await ms.close();
+  return { tree: median(tree), raw: median(raw), keys };
+}
+
 export async function storeBenchmarks(): Promise<BenchRow[]> {
   const root = mkdtempSync(join(tmpdir(), "scrt-store-bench-"));
   try {
@@ -84,6 +155,7 @@ export async function storeBenchmarks(): Promise<BenchRow[]> {
     const proofs = await measure(() => ms.query("bank", keys[j++ % keys.length]!, { prove: true }));
     const reads = await measure(() => ms.query("bank", keys[j++ % keys.length]!));
     await ms.close();
+    const sends = await sendCommits(root);
 
     const writeRow = (name: string, ours: number): BenchRow => ({
       name,
@@ -105,6 +177,15 @@ export async function storeBenchmarks(): Promise<BenchRow[]> {
         baselineName: "same query without proof",
         unit: "ops/s",
         higherIsBetter: true,
+        target: "informational",
+      },
+      {
+        name: `commit of ${SENDS} bank sends' writes (${sends.keys} keys, 10k-key trees, LMDB), CPU per commit`,
+        ours: sends.tree,
+        baseline: sends.raw,
+        baselineName: `lmdb putSync of ${sends.keys} keys, 1 txn`,
+        unit: "ms",
+        higherIsBetter: false,
         target: "informational",
       },
     ];

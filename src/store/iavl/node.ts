@@ -11,6 +11,7 @@
 import { Buffer } from "node:buffer";
 import { sha256 } from "../../crypto/hash.ts";
 import { StoreError } from "../errors.ts";
+import { sha256Into } from "./sha256.ts";
 
 export const HASH_LENGTH = 32;
 /** A node key: be64(version at which the node was saved) ‖ be32(nonce within that version). */
@@ -133,6 +134,22 @@ export class ByteWriter {
     return this.uvarint(bytes.length).raw(bytes);
   }
 
+  /** uvarint(32) ‖ sha256(data), the digest written in place (no array for it). */
+  lengthPrefixedDigest(data: Uint8Array): this {
+    this.ensure(1 + HASH_LENGTH);
+    this.buf[this.length++] = HASH_LENGTH;
+    sha256Into(data, data.length, this.buf, this.length);
+    this.length += HASH_LENGTH;
+    return this;
+  }
+
+  /** sha256 of the bytes written so far, in a new array. */
+  digest(): Uint8Array {
+    const out = new Uint8Array(HASH_LENGTH);
+    sha256Into(this.buf, this.length, out, 0);
+    return out;
+  }
+
   byte(b: number): this {
     this.ensure(1);
     this.buf[this.length++] = b;
@@ -164,9 +181,7 @@ export function nodeHeader(height: number, size: number, version: number): ByteW
 const scratch = new ByteWriter(256);
 
 export function leafHash(key: Uint8Array, value: Uint8Array, version: number): Uint8Array {
-  const valueHash = sha256(value);
-  const w = scratch.reset().varint(0).varint(1).varint(version).lengthPrefixed(key).lengthPrefixed(valueHash);
-  return sha256(w.view());
+  return scratch.reset().varint(0).varint(1).varint(version).lengthPrefixed(key).lengthPrefixedDigest(value).digest();
 }
 
 export function innerHash(
@@ -183,7 +198,7 @@ export function innerHash(
     .varint(version)
     .lengthPrefixed(leftHash)
     .lengthPrefixed(rightHash);
-  return sha256(w.view());
+  return w.digest();
 }
 
 /** Computes the hash of a dirty node and of its dirty descendants (children hashed first). */

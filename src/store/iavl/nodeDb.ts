@@ -12,7 +12,7 @@ import { concatBytes } from "../../primitives/bytes.ts";
 import type { Database } from "../database.ts";
 import { StoreError } from "../errors.ts";
 import { keyToString } from "../keys.ts";
-import { decodeNode, encodeVersion, type Node } from "./node.ts";
+import { decodeNode, encodeVersion, type Node, NODE_KEY_LENGTH } from "./node.ts";
 
 export const NODE_PREFIX = 0x6e; // "n"
 export const ROOT_PREFIX = 0x72; // "r"
@@ -90,6 +90,8 @@ export class NodeCache {
 export class NodeDb {
   readonly treePrefix: Uint8Array;
   private readonly cacheScope: TreeCache;
+  /** `nodeDbKey`'s bytes for `nodeDbKeyScratch`: the prefix stays, the node key is rewritten. */
+  private readonly keyScratch: Uint8Array;
 
   constructor(
     readonly db: Database,
@@ -99,6 +101,7 @@ export class NodeDb {
     const nameBytes = new TextEncoder().encode(name);
     this.treePrefix = concatBytes(Uint8Array.of(nameBytes.length), nameBytes);
     this.cacheScope = cache.scope();
+    this.keyScratch = this.nodeDbKey(new Uint8Array(NODE_KEY_LENGTH));
   }
 
   private dbKey(kind: number, ...parts: readonly Uint8Array[]): Uint8Array {
@@ -122,6 +125,18 @@ export class NodeDb {
     out[0] = NODE_PREFIX;
     out.set(prefix, 1);
     out.set(nodeKey, 1 + prefix.length);
+    return out;
+  }
+
+  /**
+   * `nodeDbKey(nodeKey)` in one array shared by every call: valid only until the next call (for a
+   * transaction's `put`, which copies its key before it returns). Saves an array per saved node.
+   */
+  nodeDbKeyScratch(nodeKey: Uint8Array): Uint8Array {
+    if (nodeKey.length !== NODE_KEY_LENGTH) throw new StoreError("STORE_CORRUPT", "node key of wrong length");
+    const out = this.keyScratch;
+    const at = out.length - NODE_KEY_LENGTH;
+    for (let i = 0; i < NODE_KEY_LENGTH; i++) out[at + i] = nodeKey[i]!;
     return out;
   }
 

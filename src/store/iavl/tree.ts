@@ -136,14 +136,24 @@ class Builder {
     return node;
   }
 
-  /** cosmos/iavl `recursiveSet`: returns the new subtree and whether an existing key was updated. */
-  set(node: Node | undefined, key: Uint8Array, value: Uint8Array): [Node, boolean] {
-    if (node === undefined) return [this.leaf(key, value), false];
+  /**
+   * Whether the last `set` updated an existing key (rather than adding one): upstream's second result
+   * of `recursiveSet`, kept here instead of in a pair allocated at every level.
+   */
+  private updated = false;
+
+  /** cosmos/iavl `recursiveSet`: returns the new subtree; `updated` tells whether the key existed. */
+  set(node: Node | undefined, key: Uint8Array, value: Uint8Array): Node {
+    if (node === undefined) {
+      this.updated = false;
+      return this.leaf(key, value);
+    }
     if (node.isLeaf) {
       const order = compareBytes(key, node.key);
       if (order === 0) {
         this.orphan(node);
-        return [this.leaf(key, value), true];
+        this.updated = true;
+        return this.leaf(key, value);
       }
       const inner = new Node(order < 0 ? node.key : key, undefined, 1, 2, this.version);
       const fresh = this.leaf(key, value);
@@ -154,22 +164,16 @@ class Builder {
         inner.leftNode = node;
         inner.rightNode = fresh;
       }
-      return [inner, false];
+      this.updated = false;
+      return inner;
     }
     const self = this.mutable(node);
-    let updated: boolean;
-    if (compareBytes(key, self.key) < 0) {
-      const [child, u] = this.set(this.left(self), key, value);
-      this.setLeft(self, child);
-      updated = u;
-    } else {
-      const [child, u] = this.set(this.right(self), key, value);
-      this.setRight(self, child);
-      updated = u;
-    }
-    if (updated) return [self, true];
+    if (compareBytes(key, self.key) < 0) this.setLeft(self, this.set(this.left(self), key, value));
+    else this.setRight(self, this.set(this.right(self), key, value));
+    // `updated` is the child's answer: nothing below changes it after the recursive call returns.
+    if (this.updated) return self;
     this.updateHeightAndSize(self);
-    return [this.balance(self), false];
+    return this.balance(self);
   }
 
   /**
@@ -370,7 +374,7 @@ export class MutableTree implements KVStore, KeyedReader, EntrySink {
       if (value === null) {
         if (root !== undefined) root = builder.remove(root, key).node;
       } else {
-        root = builder.set(root, key, value)[0];
+        root = builder.set(root, key, value);
       }
     }
     const hash = root === undefined ? EMPTY_ROOT_HASH : hashDirty(root);
@@ -408,7 +412,8 @@ export class MutableTree implements KVStore, KeyedReader, EntrySink {
             node.leftNode?.hash ?? node.leftHash,
             node.rightNode?.hash ?? node.rightHash,
           );
-      writer.put(this.nodes.nodeDbKey(keyOf(node)), encoded);
+      // The key is a shared view too: `put` copies both before it returns.
+      writer.put(this.nodes.nodeDbKeyScratch(keyOf(node)), encoded);
     }
     if (dropOrphans) {
       for (const orphan of built.orphans) writer.delete(this.nodes.nodeDbKey(orphan.nodeKey!));
