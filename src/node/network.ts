@@ -18,6 +18,11 @@
  * triggers a pull: the peer answers with every proposal and vote it holds for that height (when it is
  * at that height; a peer already past it is caught up with by block sync).
  *
+ * Block sync polls the peers' heights (one stream per peer and check) only when the node may be
+ * behind: a check finds the stored height moved since the previous one (consensus is live) and skips
+ * the poll, except every `LIVE_POLL_EVERY`-th check; a message from a height two or more ahead, a
+ * stalled height or `catchUp()` polls at once. At idle the polls were ~6 streams per second per node.
+ *
  * Create it with `createNodeNetwork` (no I/O), pass it as `NodeOptions.network`, then `attach(node)`
  * once the node has started (registers the handlers, starts libp2p and the sync loop).
  */
@@ -44,7 +49,7 @@ import {
 import { NodeError } from "./errors.ts";
 import type { NodeNetwork } from "./node.ts";
 import { homePaths } from "./paths.ts";
-import { blockProviderOf, NodeBlockSync, type SyncHost } from "./sync.ts";
+import { blockProviderOf, NodeBlockSync, type SyncHost, type SyncPeers } from "./sync.ts";
 
 /** What the network needs from the node (`Node` has it). */
 export interface NetworkHost extends SyncHost {
@@ -155,6 +160,38 @@ export function createNodeNetwork(o: NodeNetworkOptions): P2PNetwork {
   return new P2PNetwork(p2p, log, o.syncCheckMs ?? 1000, o.onSyncProgress);
 }
 
+/** While the stored height keeps moving, block sync polls the peers' heights every this many checks. */
+export const LIVE_POLL_EVERY = 10;
+
+/**
+ * Decides per block-sync check whether the peers' heights are worth a poll: not while the node's
+ * stored height moves between checks (it follows consensus), except every `LIVE_POLL_EVERY`-th
+ * check; always after `want()` (a sign of being behind) or when the height stands still.
+ */
+export class StatusPollGate {
+  private lastHeight: number | undefined;
+  private skipped = 0;
+  private wanted = false;
+
+  /** The next check polls whatever the height did. */
+  want(): void {
+    this.wanted = true;
+  }
+
+  /** Called once per check with the stored height: true = poll the peers. */
+  shouldPoll(height: number): boolean {
+    const moved = this.lastHeight !== undefined && height > this.lastHeight;
+    this.lastHeight = height;
+    if (this.wanted || !moved || this.skipped + 1 >= LIVE_POLL_EVERY) {
+      this.wanted = false;
+      this.skipped = 0;
+      return true;
+    }
+    this.skipped++;
+    return false;
+  }
+}
+
 /** Where a height stood at the last stall check. */
 interface Progress {
   readonly height: bigint;
@@ -174,6 +211,7 @@ export class P2PNetwork implements NodeNetwork {
   /** Proposals and votes received through state pulls (diagnostics and tests). */
   pulledMessages = 0;
   private ticks = 0;
+  private readonly pollGate = new StatusPollGate();
 
   constructor(
     readonly p2p: P2PNode,
@@ -194,7 +232,15 @@ export class P2PNetwork implements NodeNetwork {
     this.p2p.handle("consensus", (msg) => this.onConsensus(msg));
     this.p2p.handle("txs", (txs) => this.onTxs(txs));
     this.p2p.setBlockProvider(blockProviderOf(host.blockStore));
-    this.sync = new NodeBlockSync(this.p2p, host, {
+    const p2p = this.p2p;
+    const gate = this.pollGate;
+    const peers: SyncPeers = {
+      // An empty list makes the check end at once ("no peer is ahead"), as with no peers.
+      syncPeers: () => (gate.shouldPoll(host.blockStore.height) ? p2p.syncPeers() : []),
+      requestStatus: (peer) => p2p.requestStatus(peer),
+      createBlockSyncer: (options) => p2p.createBlockSyncer(options),
+    };
+    this.sync = new NodeBlockSync(peers, host, {
       checkIntervalMs: this.syncCheckMs,
       catchUpDelayMs: Math.max(50, Math.floor(this.syncCheckMs / 4)),
       logger: this.log.child({ module: "sync" }),
@@ -216,6 +262,7 @@ export class P2PNetwork implements NodeNetwork {
 
   /** Runs a catch-up check now (and a sync when a peer is ahead); resolves when it is done. */
   catchUp(): Promise<void> {
+    this.pollGate.want();
     return this.sync?.check(true) ?? Promise.resolve();
   }
 
@@ -292,7 +339,10 @@ export class P2PNetwork implements NodeNetwork {
     if (height === stored + 1n) host.wakeHeight(Number(height));
     // Two heights past the one under way: this node has fallen behind (one past is common for a
     // moment: a peer decided first; the periodic check covers it when it lasts).
-    else if (height >= stored + 3n) this.sync?.catchUpSoon();
+    else if (height >= stored + 3n) {
+      this.pollGate.want();
+      this.sync?.catchUpSoon();
+    }
     return "accept";
   }
 
@@ -316,6 +366,7 @@ export class P2PNetwork implements NodeNetwork {
     const last = this.lastProgress;
     this.lastProgress = now;
     if (last === undefined || last.height !== now.height || last.round !== now.round || last.step !== now.step) return;
+    this.pollGate.want();
     for (const peer of this.p2p.syncPeers()) void this.pullState(peer, s.height);
   }
 
