@@ -18,15 +18,13 @@ import type {
 } from "../api/backend.ts";
 import type { QueryResponse, SimulateResponse, TxResult } from "../app/index.ts";
 import type { Commit } from "../codec/consensus.ts";
+import { timestampToNanos } from "../consensus/index.ts";
 import { sha256 } from "../crypto/index.ts";
 import { bytesEqual } from "../primitives/bytes.ts";
 import { toHex } from "../primitives/hex.ts";
 import { COMETBFT_VERSION, type Node } from "./node.ts";
 
 const EMPTY = new Uint8Array(0);
-
-const nanosOf = (t: { readonly seconds: bigint; readonly nanos: number }): bigint =>
-  t.seconds * 1_000_000_000n + BigInt(t.nanos);
 
 export class NodeBackend implements ApiBackend {
   private readonly waiters = new Map<string, Set<(tx: IndexedTx) => void>>();
@@ -92,7 +90,9 @@ export class NodeBackend implements ApiBackend {
     if (this.earliest?.height !== base) {
       const header = base > 0 ? bs.decodedBlock(base)?.header : undefined;
       this.earliest =
-        header === undefined ? undefined : { height: base, timeNanos: nanosOf(header.time), appHash: header.appHash };
+        header === undefined
+          ? undefined
+          : { height: base, timeNanos: timestampToNanos(header.time), appHash: header.appHash };
     }
     const earliest = this.earliest;
     return {
@@ -100,7 +100,7 @@ export class NodeBackend implements ApiBackend {
       latestBlockHash: latest > 0 ? (bs.blockId(latest)?.hash ?? EMPTY) : EMPTY,
       latestAppHash: this.node.app.lastAppHash,
       latestBlockTimeNanos:
-        latestHeader === undefined ? this.node.genesis.genesisTimeNanos : nanosOf(latestHeader.time),
+        latestHeader === undefined ? this.node.genesis.genesisTimeNanos : timestampToNanos(latestHeader.time),
       earliestHeight: base,
       earliestBlockHash: base > 0 ? (bs.blockId(base)?.hash ?? EMPTY) : EMPTY,
       earliestAppHash: earliest?.appHash ?? EMPTY,

@@ -47,7 +47,9 @@ import {
   createPrivValidator,
   createValidatorSet,
   decidedCommit,
+  nanosToTimestamp,
   nextHeightValidatorSet,
+  timestampToNanos,
   validatorSetHash,
   type ConsensusConfig,
   type ConsensusEffect,
@@ -213,12 +215,6 @@ function parseMinGasPrices(text: string): DecCoin[] {
     return { denom: m[2]!, amount: Dec.parse(m[1]!) };
   });
 }
-
-const nanosOf = (t: Timestamp): bigint => t.seconds * 1_000_000_000n + BigInt(t.nanos);
-const timestampOf = (nanos: bigint): Timestamp => ({
-  seconds: nanos / 1_000_000_000n,
-  nanos: Number(nanos % 1_000_000_000n),
-});
 
 export class Node {
   readonly paths: HomePaths;
@@ -546,11 +542,11 @@ export class Node {
       address: e.voteA.validatorAddress,
       power: e.validatorPower,
       height: e.voteA.height,
-      timeNanos: nanosOf(e.timestamp),
+      timeNanos: timestampToNanos(e.timestamp),
     }));
     return {
       height,
-      timeNanos: nanosOf(block.header.time),
+      timeNanos: timestampToNanos(block.header.time),
       chainId: this.chainId,
       txs: block.txs,
       votes,
@@ -693,7 +689,7 @@ export class Node {
 
   private driverIo(): DriverIo {
     return {
-      now: () => timestampOf(BigInt(this.nowMs()) * 1_000_000n),
+      now: () => nanosToTimestamp(BigInt(this.nowMs()) * 1_000_000n),
       broadcastVote: (vote) => this.network?.broadcastVote(vote),
       broadcastProposal: (proposal, block) => this.network?.broadcastProposal(proposal, block),
       scheduleTimeout: (e) => this.scheduleTimeout(e),
@@ -890,7 +886,7 @@ export class Node {
   private lastBlockTimeNanos(height: number): bigint {
     if (height < this.genesis.initialHeight) return this.genesis.genesisTimeNanos;
     const b = this.blockStore.decodedBlock(height);
-    return b === undefined ? this.genesis.genesisTimeNanos : nanosOf(b.header.time);
+    return b === undefined ? this.genesis.genesisTimeNanos : timestampToNanos(b.header.time);
   }
 
   /**
@@ -938,7 +934,7 @@ export class Node {
       version: { block: BLOCK_PROTOCOL, app: 0n },
       chainId: this.chainId,
       height: BigInt(height),
-      time: timestampOf(timeNanos),
+      time: nanosToTimestamp(timeNanos),
       lastBlockId,
       lastCommitHash: commitHash(lastCommit),
       dataHash: dataHash(txs),
@@ -985,7 +981,7 @@ export class Node {
         [bytesEqual(h.evidenceHash, evidenceListHash(b.evidence)), "evidence hash"],
         [this.evidenceValid(b), "evidence"],
         [bytesEqual(h.nextValidatorsHash, validatorSetHash(this.validatorsAt(height + 1))), "next validators hash"],
-        [nanosOf(h.time) > this.lastBlockTimeNanos(height - 1) || initial, "time not after the last block"],
+        [timestampToNanos(h.time) > this.lastBlockTimeNanos(height - 1) || initial, "time not after the last block"],
       ];
       const failed = checks.find(([ok]) => !ok);
       valid = failed === undefined;
@@ -1057,7 +1053,7 @@ export class Node {
       chainId: this.chainId,
       params: DEFAULT_EVIDENCE_PARAMS,
       lastHeight: BigInt(last),
-      lastBlockTime: timeAt(BigInt(last)) ?? timestampOf(this.genesis.genesisTimeNanos),
+      lastBlockTime: timeAt(BigInt(last)) ?? nanosToTimestamp(this.genesis.genesisTimeNanos),
       validatorsAt: (h) => (h < 1n || h > BigInt(last) ? undefined : this.validatorsAt(Number(h))),
       blockTimeAt: timeAt,
     };
