@@ -734,31 +734,18 @@ function corrupt(what: string): BlockStoreError {
   return new BlockStoreError("NODE_STORE_CORRUPT", `stored block results: ${what}`);
 }
 
-/**
- * An event index key, `prefix ‖ utf8(type "." key) ‖ 0 ‖ utf8(value) ‖ 0 ‖ suffix`, written in one
- * allocation when the text is ASCII (as nearly every event's is).
- */
+/** An event index key, `prefix ‖ utf8(type "." key) ‖ 0 ‖ utf8(value) ‖ 0 ‖ suffix`, in a fresh array. */
 export function eventKey(prefix: number, type: string, key: string, value: string, suffix: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + type.length + 1 + key.length + 1 + value.length + 1 + suffix.length);
-  out[0] = prefix;
-  let at = putAscii(out, 1, type);
-  if (at > 0) {
-    out[at] = 0x2e; // "."
-    at = putAscii(out, at + 1, key);
-  }
-  if (at > 0) {
-    out[at] = 0;
-    at = putAscii(out, at + 1, value);
-  }
-  if (at < 0) return eventKeySlow(prefix, type, key, value, suffix);
-  out[at] = 0;
-  out.set(suffix, at + 1);
-  return out;
+  return scratchEventKey(prefix, `${type}.${key}`, value, suffix).slice();
 }
 
 let keyScratch = new Uint8Array(1024);
 
-/** `eventKey` of `composite` = `type.key`, in a scratch buffer (valid until the next call): for a put that copies it. */
+/**
+ * The event index key of `composite` = `type.key`, written in a scratch buffer when the text is ASCII
+ * (as nearly every event's is; valid until the next call: for a put that copies it), else in a fresh
+ * array by `eventKeyBytes`.
+ */
 function scratchEventKey(prefix: number, composite: string, value: string, suffix: Uint8Array): Uint8Array {
   const size = 1 + composite.length + 1 + value.length + 1 + suffix.length;
   if (size > keyScratch.length) keyScratch = new Uint8Array(Math.max(size, 2 * keyScratch.length));
@@ -769,10 +756,15 @@ function scratchEventKey(prefix: number, composite: string, value: string, suffi
     out[at] = 0;
     at = putAscii(out, at + 1, value);
   }
-  if (at < 0) return concatBytes(Uint8Array.of(prefix), utf8Encode(composite), ZERO, utf8Encode(value), ZERO, suffix);
+  if (at < 0) return eventKeyBytes(prefix, composite, value, suffix);
   out[at] = 0;
   out.set(suffix, at + 1);
   return out.subarray(0, at + 1 + suffix.length);
+}
+
+/** The event index key of `composite` = `type.key` for any text, in a fresh array. */
+function eventKeyBytes(prefix: number, composite: string, value: string, suffix: Uint8Array): Uint8Array {
+  return concatBytes(Uint8Array.of(prefix), utf8Encode(composite), ZERO, utf8Encode(value), ZERO, suffix);
 }
 
 /** The index entries of groups whose key bytes may coincide: merged (sorted, distinct) per key. */
@@ -780,7 +772,7 @@ function writeMergedByKey(w: DatabaseWriter, byComposite: Map<string, Map<string
   const merged = new Map<string, { key: Uint8Array; txs: Set<number> }>();
   for (const [composite, byValue] of byComposite) {
     for (const [value, list] of byValue) {
-      const key = concatBytes(Uint8Array.of(P.txEvent), utf8Encode(composite), ZERO, utf8Encode(value), ZERO, hb);
+      const key = eventKeyBytes(P.txEvent, composite, value, hb);
       const id = toHex(key);
       let entry = merged.get(id);
       if (entry === undefined) merged.set(id, (entry = { key, txs: new Set() }));
@@ -804,10 +796,6 @@ function putAscii(out: Uint8Array, at: number, text: string): number {
     out[at + i] = c;
   }
   return at + text.length;
-}
-
-function eventKeySlow(prefix: number, type: string, key: string, value: string, suffix: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(prefix), utf8Encode(`${type}.${key}`), ZERO, utf8Encode(value), ZERO, suffix);
 }
 
 function prefixEnd(prefix: Uint8Array): Uint8Array {
