@@ -7,13 +7,14 @@
  * memory stays small whatever the traffic; being pure functions of their input, they cannot change a
  * result.
  */
-import { decodeAddress, encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
+import { decodeAddress, encodeAddress, parseAccountAddress, SECRET_PREFIX } from "../../primitives/bech32.ts";
 import { bytesId } from "../bytesId.ts";
 
 const MAX_ENTRIES = 8192;
 
 const encoded = new Map<string, string>();
-const decoded = new Map<string, Uint8Array>();
+/** Decoded addresses by prefix, then text (the prefixes are the chain's few: account, valoper…). */
+const decodedByPrefix = new Map<string, Map<string, Uint8Array>>();
 const parsed = new Map<string, Uint8Array>();
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
@@ -34,9 +35,16 @@ export function encodeAccountAddress(canonical: Uint8Array): string {
 
 /** `decodeAddress(text)` with the `secret` prefix; a fresh copy of the bytes on every call. */
 export function decodeAccountAddress(text: string): Uint8Array {
+  return decodeAddressCached(text, SECRET_PREFIX);
+}
+
+/** `decodeAddress(text, prefix)`; a fresh copy of the bytes on every call. */
+export function decodeAddressCached(text: string, prefix: string): Uint8Array {
+  let decoded = decodedByPrefix.get(prefix);
+  if (decoded === undefined) decodedByPrefix.set(prefix, (decoded = new Map()));
   let bytes = decoded.get(text);
   if (bytes === undefined) {
-    bytes = decodeAddress(text);
+    bytes = decodeAddress(text, prefix);
     remember(decoded, text, new Uint8Array(bytes));
     return bytes;
   }

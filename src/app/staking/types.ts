@@ -3,7 +3,8 @@ import { ED25519_PUBKEY_URL } from "../../codec/keys.ts";
 import type { Validator } from "../../codec/staking.ts";
 import { sha256 } from "../../crypto/index.ts";
 import type { Dec } from "../../primitives/amount.ts";
-import { decodeAddress, encodeAddress } from "../../primitives/bech32.ts";
+import { encodeAddress } from "../../primitives/bech32.ts";
+import { decodeAddressCached } from "../auth/addressCache.ts";
 import type { BankKeeper } from "../bank/keeper.ts";
 import type { Context } from "../context.ts";
 import { InvariantError } from "../errors.ts";
@@ -50,20 +51,11 @@ export const valoperAddress = (val: Uint8Array): string => encodeAddress(val, VA
 export const valconsAddress = (cons: Uint8Array): string => encodeAddress(cons, VALCONS_PREFIX);
 
 /**
- * Decoded operator addresses (the begin and end blockers decode every validator's several times per
- * block). Bounded, cleared when full; failures are never kept, so a bad address throws every time.
+ * The operator bytes of a stored validator, a fresh copy on every call (memoized: the begin and end
+ * blockers decode every validator's several times per block).
  */
-const operatorBytesMemo = new Map<string, Uint8Array>();
-const OPERATOR_MEMO_ENTRIES = 4096;
-
-/** The operator bytes of a stored validator (a fresh copy on every call). */
 export function operatorBytes(v: Validator): Uint8Array {
-  const kept = operatorBytesMemo.get(v.operatorAddress);
-  if (kept !== undefined) return kept.slice();
-  const bytes = decodeAddress(v.operatorAddress, VALOPER_PREFIX);
-  if (operatorBytesMemo.size >= OPERATOR_MEMO_ENTRIES) operatorBytesMemo.clear();
-  operatorBytesMemo.set(v.operatorAddress, bytes.slice());
-  return bytes;
+  return decodeAddressCached(v.operatorAddress, VALOPER_PREFIX);
 }
 
 /** The 32-byte ed25519 key inside a stored validator's consensus key Any. */
