@@ -5,8 +5,6 @@
  * test is the boundary: nothing the host receives contains the plaintext message or state.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import { COMPUTE_URLS, encodeMsgExecuteContract, encodeMsgInstantiateContract } from "../../src/codec/compute.ts";
 import type { Any } from "../../src/codec/tx.ts";
@@ -14,7 +12,6 @@ import { sha256 } from "../../src/crypto/index.ts";
 import { contractAddress } from "../../src/enclave/contractKey.ts";
 import { type ContractHost, ContractEngine } from "../../src/enclave/contracts.ts";
 import { clientDecrypt, encryptInputEnvelope } from "../../src/enclave/io.ts";
-import { KeyChain } from "../../src/enclave/keys.ts";
 import type { StateWriteOp } from "../../src/enclave/state.ts";
 import { fromBase64, toBase64 } from "../../src/primitives/base64.ts";
 import { decodeAddress, encodeAddress } from "../../src/primitives/bech32.ts";
@@ -22,21 +19,15 @@ import { bytesEqual, utf8Decode, utf8Encode } from "../../src/primitives/bytes.t
 import { toHex } from "../../src/primitives/hex.ts";
 import { createVm } from "../../src/vm/index.ts";
 import { MNEMONICS, Wallet, signDirect } from "../helpers/secretjsTx.ts";
+import { BLOCK, buildCounterWasm, clientSk, ioPk, keys } from "./enclaveContractsFixture.ts";
 
-const seeds = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
-const keys = KeyChain.fromSeeds(seeds);
-const ioPk = keys.publicKeys().ioExchKey;
-const clientSk = new Uint8Array(32).fill(0x42);
-const BLOCK = { height: 10n, timeNanos: 1_700_000_000_123_456_789n, chainId: "secretdev-1" };
 const GAS = 5_000_000_000n;
 
 let code: Uint8Array;
 let codeHashHex: string;
 
 before(() => {
-  const build = spawnSync(process.execPath, ["scripts/build-contracts.mjs"], { encoding: "utf8" });
-  assert.equal(build.status, 0, build.stderr);
-  code = new Uint8Array(readFileSync("contracts/build/counter.wasm"));
+  code = buildCounterWasm();
   codeHashHex = toHex(sha256(code));
 });
 

@@ -4,31 +4,20 @@
  * that does not sees two — with the same keys, in the same order, and the same gas and answer.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import { sha256 } from "../../src/crypto/index.ts";
-import { contractAddress, createContractKey } from "../../src/enclave/contractKey.ts";
+import { createContractKey } from "../../src/enclave/contractKey.ts";
 import { type ContractHost, ContractEngine } from "../../src/enclave/contracts.ts";
 import { encryptInputEnvelope } from "../../src/enclave/io.ts";
-import { KeyChain } from "../../src/enclave/keys.ts";
 import { utf8Encode } from "../../src/primitives/bytes.ts";
 import { toHex } from "../../src/primitives/hex.ts";
 import { createVm } from "../../src/vm/index.ts";
-
-const keys = KeyChain.fromSeeds([new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)]);
-const ioPk = keys.publicKeys().ioExchKey;
-const clientSk = new Uint8Array(32).fill(0x42);
-const BLOCK = { height: 10n, timeNanos: 1_700_000_000_123_456_789n, chainId: "secretdev-1" };
-const sender = new Uint8Array(20).fill(5);
-const contract = contractAddress(1n, 1n, sender);
+import { BLOCK, buildCounterWasm, clientSk, contract, ioPk, keys, sender } from "./enclaveContractsFixture.ts";
 
 let code: Uint8Array;
 
 before(() => {
-  const build = spawnSync(process.execPath, ["scripts/build-contracts.mjs"], { encoding: "utf8" });
-  assert.equal(build.status, 0, build.stderr);
-  code = new Uint8Array(readFileSync("contracts/build/counter.wasm"));
+  code = buildCounterWasm();
 });
 
 /** A host over an empty store whose reads cost 7 gas; `combined` answers the fallback read too. */
