@@ -1,13 +1,16 @@
 /**
- * Block store benchmark: saving decided blocks of BLOCK signed bank sends with their real results
+ * Block store benchmark. First the validator's case (see "The validator's case" below): `saveBlock`
+ * with realistic bank-send results into a store that already holds hundreds of blocks, against the
+ * session-4 layout. Then saving decided blocks of BLOCK signed bank sends with their real results
  * (the app executes the sends first, so the events are the app's: ~29 indexed attributes per send)
  * into an LMDB block store on disk, as the node does after `finalizeBlock`. Rows:
  * - CPU per tx of `BlockStore.saveBlock` with results, all threads of the process (`process.cpuUsage`:
  *   LMDB, GC and V8's helper threads included) and the main thread alone (/proc/thread-self/stat);
  * - reading one block's results back (`results(h)`), CPU per tx.
- * Baseline, measured in the same run: the write path as it was before (kept below, in this file only):
- * results as canonical JSON, every tx hashed, one put per tx hash, per tx position and per indexed
- * attribute of every tx, and results read back with `fromCanonicalJson`.
+ * Baseline of these rows, measured in the same run: the session-3 write path (kept below, in this
+ * file only): results as canonical JSON, every tx hashed, one put per tx hash, per tx position and per
+ * indexed attribute of every tx, and results read back with `fromCanonicalJson`.
+ * `BENCH_BLOCKSTORE_VALIDATOR_ONLY=1` runs the validator's case alone.
  *
  * Each variant saves HEIGHTS blocks into a fresh database (the first WARMUP not counted); the variants
  * alternate ROUNDS times and the figure is the median round, so a busy shared machine disturbs it less.
@@ -15,7 +18,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppEvent } from "../src/app/index.ts";
+import { Buffer } from "node:buffer";
+import type { AppEvent, TxResult } from "../src/app/index.ts";
 import {
   encodeBlockId,
   encodeCommit,
@@ -27,7 +31,7 @@ import {
 import { createValidatorSet, fromCanonicalJson, toCanonicalJson, type ValidatorSet } from "../src/consensus/index.ts";
 import { sha256 } from "../src/crypto/index.ts";
 import { emptyCommit, encodeBlock } from "../src/node/blockCodec.ts";
-import { BlockStore, eventKey, type StoredResults } from "../src/node/blockStore.ts";
+import { BlockStore, encodeResults, eventKey, type StoredResults } from "../src/node/blockStore.ts";
 import { be32, be64, concatBytes, utf8Decode, utf8Encode } from "../src/primitives/bytes.ts";
 import { toHex } from "../src/primitives/hex.ts";
 import { openDatabase, type Database, type DatabaseWriter } from "../src/store/index.ts";
@@ -91,7 +95,10 @@ function prepare(): Prepared {
 
 /** The saves' other arguments at height `h` (their size matters little: a few puts per block). */
 function blockArgs(p: Prepared, h: number): { bytes: Uint8Array; id: BlockId; commit: Commit } {
-  const txs = p.heights[h - 1]!.txs;
+  return blockArgsFor(h, p.heights[h - 1]!.txs);
+}
+
+function blockArgsFor(h: number, txs: readonly Uint8Array[]): { bytes: Uint8Array; id: BlockId; commit: Commit } {
   const b32 = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
   const header: Header = {
     version: { block: 11n, app: 0n },
@@ -256,9 +263,288 @@ function checkSameResults(p: Prepared, dir: string): void {
   void db.close();
 }
 
+// ---- The validator's case ------------------------------------------------------------------------
+//
+// Blocks of VBLOCK bank sends between VACCOUNTS accounts (the events of a real send, with each tx's
+// sender, recipient, account sequence and signature its own), saved into a store that already holds
+// VPREFILL such blocks, as a validator's store is after a minute of load. The block's other arguments
+// and the txs' hashes are made before timing (the node has the hashes already). Baseline: the session-4
+// layout (`e ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ h` per distinct attribute, tx hashes hashed inside the save),
+// replicated below.
+
+const VBLOCK = 170;
+/** As `bench/localnet.ts`: 600 accounts, account a sending to a + 1 in turn. */
+const VACCOUNTS = 600;
+const VPREFILL = 300;
+const VTIMED = 40;
+const VROUNDS = 3;
+
+interface VBlock {
+  readonly height: number;
+  readonly txs: readonly Uint8Array[];
+  readonly hashes: readonly Uint8Array[];
+  readonly results: StoredResults;
+  readonly bytes: Uint8Array;
+  readonly id: BlockId;
+  readonly commit: Commit;
+}
+
+/** A bech32-looking address for account `a` (38 characters from the bech32 alphabet after "secret1"). */
+function fakeAddress(a: number): string {
+  const alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+  const h = sha256(utf8Encode(`account ${a}`));
+  let out = "secret1";
+  for (let i = 0; i < 38; i++) out += alphabet[h[i % 32]! % 32];
+  return out;
+}
+
+/** The template: one real send's events and the block's finalize events, with its sender and recipient. */
+function vTemplate(): { events: readonly AppEvent[]; fin: readonly AppEvent[]; from: string; to: string } {
+  const keys = [testKey("validator case 0"), testKey("validator case 1")];
+  const app = newApp();
+  app.initChain(genesisFor(keys.map((key) => ({ key, coins: [{ denom: "uscrt", amount: "1000000000" }] }))));
+  app.finalizeBlock({ height: 1, timeNanos: blockTime(1), txs: [] });
+  app.commit();
+  const tx = signTx({
+    messages: [sendMsg(keys[0]!.bech32, keys[1]!.bech32, [{ denom: "uscrt", amount: "1" }])],
+    signer: keys[0]!,
+    accountNumber: 0n,
+    sequence: 0n,
+  });
+  const fin = app.finalizeBlock({ height: 2, timeNanos: blockTime(2), txs: [tx] });
+  const r = fin.txResults[0]!;
+  if (r.code !== 0) throw new Error(`bench send failed: ${r.log}`);
+  return { events: r.events, fin: fin.events, from: keys[0]!.bech32, to: keys[1]!.bech32 };
+}
+
+function vBlocks(): VBlock[] {
+  const t = vTemplate();
+  const seqs = new Map<number, number>();
+  const addresses = Array.from({ length: VACCOUNTS }, (_, a) => fakeAddress(a));
+  const out: VBlock[] = [];
+  let n = 0;
+  for (let h = 1; h <= VPREFILL + VTIMED; h++) {
+    const txs: Uint8Array[] = [];
+    const txResults: TxResult[] = [];
+    for (let i = 0; i < VBLOCK; i++, n++) {
+      const a = n % VACCOUNTS;
+      const b = (a + 1) % VACCOUNTS;
+      const seq = seqs.get(a) ?? 0;
+      seqs.set(a, seq + 1);
+      const from = addresses[a]!;
+      const to = addresses[b]!;
+      const tx = new Uint8Array(250);
+      for (let j = 0; j < 250; j += 32) tx.set(sha256(be64(n * 8 + j)).subarray(0, Math.min(32, 250 - j)), j);
+      txs.push(tx);
+      const signature = Buffer.from(concatBytes(sha256(be32(n)), sha256(be64(n)))).toString("base64");
+      const events = t.events.map((e) => ({
+        type: e.type,
+        attributes: e.attributes.map((x) => ({
+          key: x.key,
+          value:
+            x.key === "acc_seq"
+              ? `${from}/${seq}`
+              : x.key === "signature"
+                ? signature
+                : x.value.replaceAll(t.from, from).replaceAll(t.to, to),
+          index: x.index,
+        })),
+      }));
+      txResults.push({ ...baseResult, events });
+    }
+    const results: StoredResults = { txResults, finalizeBlockEvents: t.fin, validatorUpdates: [] };
+    const { bytes, id, commit } = blockArgsFor(h, txs);
+    out.push({ height: h, txs, hashes: txs.map((tx) => sha256(tx)), results, bytes, id, commit });
+  }
+  return out;
+}
+
+const baseResult: TxResult = {
+  code: 0,
+  codespace: "",
+  log: "",
+  info: "",
+  gasWanted: 25_000n,
+  gasUsed: 20_123n,
+  events: [],
+  data: Uint8Array.of(0x12, 0x26, 0x0a, 0x24),
+};
+
+/** The session-4 write path (baseline of the validator's case). */
+function prevSaveBlock(db: Database, b: VBlock, validators: ValidatorSet): void {
+  const hKey = (prefix: number, h: number): Uint8Array => concatBytes(Uint8Array.of(prefix), be64(h));
+  const height = b.height;
+  db.transaction((w: DatabaseWriter) => {
+    w.put(hKey(0x62, height), b.bytes);
+    w.put(hKey(0x69, height), encodeBlockId(b.id));
+    w.put(hKey(0x63, height), encodeCommit(b.commit));
+    w.put(hKey(0x76, height), utf8Encode(toCanonicalJson(validators)));
+    w.put(concatBytes(Uint8Array.of(0x68), b.id.hash), be64(height));
+    w.put(utf8Encode("mheight"), be64(height));
+    prevWriteResults(w, height, b.txs, b.results);
+  });
+}
+
+/** The session-4 `writeResults` (ASCII text only: what the bench writes), as it was. */
+function prevWriteResults(w: DatabaseWriter, height: number, txs: readonly Uint8Array[], results: StoredResults): void {
+  w.put(concatBytes(Uint8Array.of(0x72), be64(height)), encodeResults(results));
+  const n = txs.length;
+  const hb = be64(height);
+  const hashes = new Uint8Array(32 * n);
+  const tKey = new Uint8Array(33);
+  tKey[0] = 0x74;
+  const pos = new Uint8Array(12);
+  pos.set(hb, 0);
+  const posView = new DataView(pos.buffer);
+  for (let i = 0; i < n; i++) {
+    const hash = sha256(txs[i]!);
+    hashes.set(hash, 32 * i);
+    tKey.set(hash, 1);
+    posView.setUint32(8, i);
+    w.put(tKey, pos);
+  }
+  if (n > 0) w.put(concatBytes(Uint8Array.of(0x78), hb), hashes);
+  const byComposite = new Map<string, Map<string, number[]>>();
+  const byType = new Map<string, Map<string, Map<string, number[]>>>();
+  for (let i = 0; i < n; i++) {
+    const events = results.txResults[i]?.events;
+    if (events === undefined) continue;
+    for (const e of events) {
+      let byKey = byType.get(e.type);
+      for (const a of e.attributes) {
+        if (!a.index) continue;
+        if (byKey === undefined) byType.set(e.type, (byKey = new Map()));
+        let byValue = byKey.get(a.key);
+        if (byValue === undefined) {
+          const composite = `${e.type}.${a.key}`;
+          byValue = byComposite.get(composite);
+          if (byValue === undefined) byComposite.set(composite, (byValue = new Map()));
+          byKey.set(a.key, byValue);
+        }
+        const list = byValue.get(a.value);
+        if (list === undefined) byValue.set(a.value, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+    }
+  }
+  let total = 0;
+  for (const byValue of byComposite.values()) for (const list of byValue.values()) total += list.length;
+  const lists = new Uint8Array(4 * total);
+  const listView = new DataView(lists.buffer);
+  let at = 0;
+  for (const [composite, byValue] of byComposite) {
+    for (const [value, list] of byValue) {
+      const start = at;
+      for (const i of list) {
+        listView.setUint32(at, i);
+        at += 4;
+      }
+      w.put(prevScratchKey(0x65, composite, value, hb), lists.subarray(start, at));
+    }
+  }
+  for (const e of results.finalizeBlockEvents) {
+    for (const a of e.attributes) {
+      if (a.index) w.put(prevScratchKey(0x66, `${e.type}.${a.key}`, a.value, hb), new Uint8Array(0));
+    }
+  }
+}
+
+let prevKeyScratch = new Uint8Array(1024);
+
+function prevScratchKey(prefix: number, composite: string, value: string, suffix: Uint8Array): Uint8Array {
+  const size = 1 + composite.length + 1 + value.length + 1 + suffix.length;
+  if (size > prevKeyScratch.length) prevKeyScratch = new Uint8Array(Math.max(size, 2 * prevKeyScratch.length));
+  const out = prevKeyScratch;
+  out[0] = prefix;
+  let at = 1;
+  for (let i = 0; i < composite.length; i++) out[at++] = composite.charCodeAt(i);
+  out[at++] = 0;
+  for (let i = 0; i < value.length; i++) out[at++] = value.charCodeAt(i);
+  out[at++] = 0;
+  out.set(suffix, at);
+  return out.subarray(0, at + suffix.length);
+}
+
+async function runValidatorCase(
+  blocks: readonly VBlock[],
+  validators: ValidatorSet,
+  dir: string,
+  variant: "old" | "new",
+): Promise<Figures> {
+  const db = openDatabase(dir);
+  const store = new BlockStore(db);
+  const save = (b: VBlock): void => {
+    if (variant === "old") prevSaveBlock(db, b, validators);
+    else
+      store.saveBlock(b.height, b.bytes, b.id, b.commit, validators, {
+        txs: b.txs,
+        results: b.results,
+        txHashes: b.hashes,
+      });
+  };
+  for (let h = 1; h <= VPREFILL; h++) save(blocks[h - 1]!);
+  const c0 = processCpu();
+  const m0 = threadCpu();
+  for (let h = VPREFILL + 1; h <= VPREFILL + VTIMED; h++) save(blocks[h - 1]!);
+  const cpu = processCpu() - c0;
+  const main = threadCpu() - m0;
+  await store.close();
+  const txs = VTIMED * VBLOCK;
+  return { cpuPerTx: cpu / txs, mainPerTx: main / txs, readPerTx: 0 };
+}
+
+async function validatorCaseRows(root: string): Promise<BenchRow[]> {
+  const validators = createValidatorSet(
+    [1, 2, 3, 4].map((i) => ({ pubKey: new Uint8Array(32).fill(i), votingPower: 10n })),
+  );
+  const blocks = vBlocks();
+  const runs: { old: Figures[]; new: Figures[] } = { old: [], new: [] };
+  for (let round = 0; round < VROUNDS; round++) {
+    for (const variant of round % 2 === 0 ? (["old", "new"] as const) : (["new", "old"] as const)) {
+      const dir = join(root, `v-${variant}-${round}`);
+      runs[variant].push(await runValidatorCase(blocks, validators, dir, variant));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const pick = (v: "old" | "new", f: keyof Figures): number => median(runs[v].map((r) => r[f]));
+  const spread = (v: "old" | "new", f: keyof Figures): string => runs[v].map((r) => r[f].toFixed(1)).join(", ");
+  console.error(
+    `block store, validator case (blocks of ${VBLOCK} sends, ${VACCOUNTS} accounts, ${VPREFILL} blocks before, ` +
+      `${VTIMED} timed × ${VROUNDS} rounds): save CPU µs/tx new [${spread("new", "cpuPerTx")}] ` +
+      `session-4 [${spread("old", "cpuPerTx")}]; main thread new [${spread("new", "mainPerTx")}] ` +
+      `session-4 [${spread("old", "mainPerTx")}]`,
+  );
+  const baselineName = "the session-4 layout (an entry per distinct type.key and value; txs hashed in the save)";
+  const cpu = pick("new", "cpuPerTx");
+  const base = pick("old", "cpuPerTx");
+  return [
+    {
+      name: `validator case: saveBlock, blocks of ${VBLOCK} sends of ${VACCOUNTS} accounts into a store of ${VPREFILL} blocks, CPU per tx, all threads`,
+      ours: cpu,
+      baseline: base,
+      baselineName,
+      unit: "µs",
+      higherIsBetter: false,
+      target: "≤ ½ of the session-4 layout",
+      targetMet: cpu * 2 <= base,
+    },
+    {
+      name: `validator case: same, main thread CPU per tx`,
+      ours: pick("new", "mainPerTx"),
+      baseline: pick("old", "mainPerTx"),
+      baselineName,
+      unit: "µs",
+      higherIsBetter: false,
+      target: "informational",
+    },
+  ];
+}
+
 export async function blockStoreBenchmarks(): Promise<BenchRow[]> {
   const root = mkdtempSync(join(tmpdir(), "scrt-blockstore-bench-"));
   try {
+    const validatorCase = await validatorCaseRows(root);
+    if (process.env.BENCH_BLOCKSTORE_VALIDATOR_ONLY === "1") return validatorCase;
     const p = prepare();
     checkSameResults(p, join(root, "check"));
     const runs: { old: Figures[]; new: Figures[] } = { old: [], new: [] };
@@ -276,10 +562,11 @@ export async function blockStoreBenchmarks(): Promise<BenchRow[]> {
         `new [${spread("new", "cpuPerTx")}] old [${spread("old", "cpuPerTx")}]; main thread new [${spread("new", "mainPerTx")}] ` +
         `old [${spread("old", "mainPerTx")}]; read new [${spread("new", "readPerTx")}] old [${spread("old", "readPerTx")}]`,
     );
-    const baselineName = "the previous write path (JSON results, one put per tx position and indexed attribute)";
+    const baselineName = "the session-3 write path (JSON results, one put per tx position and indexed attribute)";
     const saveCpu = pick("new", "cpuPerTx");
     const saveBase = pick("old", "cpuPerTx");
     return [
+      ...validatorCase,
       {
         name: `BlockStore.saveBlock with results, blocks of ${BLOCK} bank sends (LMDB), CPU per tx, all threads`,
         ours: saveCpu,

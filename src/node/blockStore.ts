@@ -16,14 +16,23 @@
  * | `h ‖ block hash` | `be64(h)` |
  * | `t ‖ tx hash` | tx position |
  * | `x ‖ h` | the hashes of the block's txs, in order (32 bytes each; absent for a block without txs) |
- * | `e ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ h` | `be32` indexes (ascending, distinct) of the block's txs with that indexed attribute |
+ * | `p ‖ value ‖ 0 ‖ h` | posting: version byte 1, varint count, then per `type.key` of the block whose indexed attributes carry `value`: varint place in `k ‖ h`, varint count, varint tx indexes (ascending, distinct) |
+ * | `g ‖ type.key ‖ 0 ‖ h` | version byte 1, varint count, then per distinct value of that indexed attribute in the block: varint length + UTF-8 value, varint count, varint tx indexes |
+ * | `k ‖ h` | version byte 1, varint count, the block's indexed `type.key`s (varint length + UTF-8), the order postings refer to |
  * | `f ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ h` | empty: a finalize-block event attribute |
  * | `m height` | `be64` latest block saved |
  *
- * The tx event index has one entry per distinct attribute of a block rather than one per tx and
- * attribute: a bank send repeats its fee, action, module, amounts and fee collector across the block,
- * so a block of sends writes ≈ 8 index entries per tx instead of ≈ 29. Each entry is an LMDB put at a
- * key ordered by value (scattered over the tree), and those puts are most of a save's cost.
+ * The tx event index is keyed by value: a block writes one posting per distinct indexed value, shared
+ * by every attribute that carries it (a bank send's sender is `message.sender`, `transfer.sender`,
+ * `coin_spent.spender` and `tx.fee_payer`; its recipient `transfer.recipient` and
+ * `coin_received.receiver`), so a block of sends writes ≈ 3.3 postings per tx (sender, account
+ * sequence, signature; the recipient is often another sender of the block) where the previous layout
+ * (`e ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ h`) wrote ≈ 8. Each such put lands at a key ordered by value, on its
+ * own page of the B-tree, and those pages are most of a save's cost; the account sequence `sender/n`
+ * sorts next to the sender's postings and shares their page. `= 'string'` conditions read the postings
+ * of that value in the height range; every other condition (numbers, times, ranges, CONTAINS, EXISTS)
+ * reads the `g` lists of its `type.key` in the height range (≈ 20 appended puts per block).
+ * Text that is not well-formed UTF-16 is indexed as UTF-8 writes it (a lone surrogate as U+FFFD).
  *
  * A decided block is saved with its `finalizeBlock` results in one transaction, before the app's
  * commit; a crash before that save leaves the decision in the consensus WAL, which re-announces it.
@@ -51,7 +60,9 @@ const P = {
   byHash: 0x68, // h
   tx: 0x74, // t
   txs: 0x78, // x
-  txEvent: 0x65, // e
+  posting: 0x70, // p
+  byAttribute: 0x67, // g
+  attributeList: 0x6b, // k
   blockEvent: 0x66, // f
   meta: 0x6d, // m
 } as const;
@@ -114,7 +125,9 @@ export class BlockStore {
 
   /**
    * Saves a decided block, and (when given) its `finalizeBlock` results with the tx and event indexes,
-   * in one transaction.
+   * in one transaction. `txHashes` (optional): the txs' hashes, `txHashes[i] = sha256(txs[i])`, when
+   * the caller has them (else they are computed here); a list of another length, or a hash that is not
+   * 32 bytes, is refused with `NODE_STORE_INVALID_INPUT` before anything is written.
    */
   saveBlock(
     height: number,
@@ -122,8 +135,13 @@ export class BlockStore {
     blockId: BlockId,
     seenCommit: Commit,
     validators: ValidatorSet,
-    results?: { readonly txs: readonly Uint8Array[]; readonly results: StoredResults },
+    results?: {
+      readonly txs: readonly Uint8Array[];
+      readonly results: StoredResults;
+      readonly txHashes?: readonly Uint8Array[];
+    },
   ): void {
+    if (results !== undefined) checkTxHashes(results.txs, results.txHashes);
     this.db.transaction((w) => {
       w.put(hKey(P.block, height), blockBytes);
       w.put(hKey(P.blockId, height), encodeBlockId(blockId));
@@ -131,18 +149,30 @@ export class BlockStore {
       w.put(hKey(P.validators, height), utf8Encode(toCanonicalJson(validators)));
       w.put(concatBytes(Uint8Array.of(P.byHash), blockId.hash), be64(height));
       if (height > this.latest) w.put(META_HEIGHT, be64(height));
-      if (results !== undefined) this.writeResults(w, height, results.txs, results.results);
+      if (results !== undefined) this.writeResults(w, height, results.txs, results.results, results.txHashes);
     });
     if (this.decodedLatest?.height === height) this.decodedLatest = undefined;
     if (height > this.latest) this.latest = height;
   }
 
-  /** Results of `finalizeBlock` for a saved block, with the tx and event indexes. */
-  saveResults(height: number, txs: readonly Uint8Array[], results: StoredResults): void {
-    this.db.transaction((w) => this.writeResults(w, height, txs, results));
+  /** Results of `finalizeBlock` for a saved block, with the tx and event indexes (`txHashes` as above). */
+  saveResults(
+    height: number,
+    txs: readonly Uint8Array[],
+    results: StoredResults,
+    txHashes?: readonly Uint8Array[],
+  ): void {
+    checkTxHashes(txs, txHashes);
+    this.db.transaction((w) => this.writeResults(w, height, txs, results, txHashes));
   }
 
-  private writeResults(w: DatabaseWriter, height: number, txs: readonly Uint8Array[], results: StoredResults): void {
+  private writeResults(
+    w: DatabaseWriter,
+    height: number,
+    txs: readonly Uint8Array[],
+    results: StoredResults,
+    txHashes: readonly Uint8Array[] | undefined,
+  ): void {
     // The results go from the scratch buffer straight into the put (LMDB copies it).
     w.put(hKey(P.results, height), encodeResultsScratch(results));
     const n = txs.length;
@@ -154,69 +184,14 @@ export class BlockStore {
     const pos = new Uint8Array(12);
     pos.set(hb, 0);
     const posView = new DataView(pos.buffer);
+    for (let i = 0; i < n; i++) hashes.set(txHashes === undefined ? sha256(txs[i]!) : txHashes[i]!, 32 * i);
+    if (n > 0) w.put(hKey(P.txs, height), hashes);
     for (let i = 0; i < n; i++) {
-      const hash = sha256(txs[i]!);
-      hashes.set(hash, 32 * i);
-      tKey.set(hash, 1);
+      tKey.set(hashes.subarray(32 * i, 32 * i + 32), 1);
       posView.setUint32(8, i);
       w.put(tKey, pos);
     }
-    if (n > 0) w.put(hKey(P.txs, height), hashes);
-    // `e ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ h`: one entry per distinct indexed attribute of the block's txs,
-    // whose value lists (be32, ascending) the txs that carry it. Grouped by type, then key (no string
-    // built per attribute); pairs with the same `type.key` text ("a.b"+"c", "a"+"b.c") share a group.
-    const byComposite = new Map<string, Map<string, number[]>>();
-    const byType = new Map<string, Map<string, Map<string, number[]>>>();
-    // Texts whose key bytes could equal another pair's (a NUL in `type.key`, a lone surrogate, which
-    // UTF-8 writes as U+FFFD) are merged by their key bytes instead.
-    let ambiguous = false;
-    for (let i = 0; i < n; i++) {
-      const events = results.txResults[i]?.events;
-      if (events === undefined) continue;
-      for (const e of events) {
-        let byKey = byType.get(e.type);
-        for (const a of e.attributes) {
-          if (!a.index) continue;
-          if (byKey === undefined) byType.set(e.type, (byKey = new Map()));
-          let byValue = byKey.get(a.key);
-          if (byValue === undefined) {
-            const composite = `${e.type}.${a.key}`;
-            byValue = byComposite.get(composite);
-            if (byValue === undefined) {
-              byComposite.set(composite, (byValue = new Map()));
-              if (composite.includes("\0") || LONE_SURROGATE.test(composite)) ambiguous = true;
-            }
-            byKey.set(a.key, byValue);
-          }
-          const list = byValue.get(a.value);
-          if (list === undefined) {
-            byValue.set(a.value, [i]);
-            if (LONE_SURROGATE.test(a.value)) ambiguous = true;
-          } else if (list[list.length - 1] !== i) list.push(i);
-        }
-      }
-    }
-    if (ambiguous) {
-      writeMergedByKey(w, byComposite, hb);
-    } else {
-      // Every list goes into one buffer and every key into one scratch buffer: lmdb-js looks a value's
-      // memory address up once per ArrayBuffer, and copies keys and values inside the put.
-      let total = 0;
-      for (const byValue of byComposite.values()) for (const list of byValue.values()) total += list.length;
-      const lists = new Uint8Array(4 * total);
-      const listView = new DataView(lists.buffer);
-      let at = 0;
-      for (const [composite, byValue] of byComposite) {
-        for (const [value, list] of byValue) {
-          const start = at;
-          for (const i of list) {
-            listView.setUint32(at, i);
-            at += 4;
-          }
-          w.put(scratchEventKey(P.txEvent, composite, value, hb), lists.subarray(start, at));
-        }
-      }
-    }
+    writeEventIndex(w, hb, groupIndexedAttributes(results.txResults, n));
     for (const e of results.finalizeBlockEvents) {
       for (const a of e.attributes) {
         if (a.index) w.put(eventKey(P.blockEvent, e.type, a.key, a.value, hb), EMPTY);
@@ -308,6 +283,16 @@ export class BlockStore {
     return b === undefined ? undefined : decodeResults(b);
   }
 
+  /** Whether block `height`'s finalize-block events have an indexed attribute `c` matches (texts as stored). */
+  private hasBlockEvent(height: number, c: Condition): boolean {
+    const key = wellFormed(c.key);
+    return (this.results(height)?.finalizeBlockEvents ?? []).some((e) =>
+      e.attributes.some(
+        (a) => a.index && wellFormed(`${e.type}.${a.key}`) === key && matchValue(c, wellFormed(a.value)),
+      ),
+    );
+  }
+
   blockResults(height: number): BlockResultsRecord | undefined {
     const r = this.results(height);
     const appHash = this.appHash(height);
@@ -334,21 +319,54 @@ export class BlockStore {
   /** Positions (`"height:index"`) of txs with an indexed attribute matching `c`. */
   private txPositionsFor(c: Condition, lo: number, hi: number): Set<string> {
     const out = new Set<string>();
-    const keyBytes = concatBytes(Uint8Array.of(P.txEvent), utf8Encode(c.key), ZERO);
-    const start =
-      c.op === "=" && c.operand?.kind === "string"
-        ? concatBytes(keyBytes, utf8Encode(c.operand.value), ZERO)
-        : keyBytes;
-    const end = prefixEnd(start);
-    for (const [k, v] of this.db.iterator(start, end)) {
+    if (lo > hi) return out;
+    const keyBytes = utf8Encode(c.key);
+    if (c.op === "=" && c.operand?.kind === "string") {
+      // The postings of the value, height by height; each names the attributes that carry it.
+      const valueBytes = utf8Encode(c.operand.value);
+      if (!matchValue(c, utf8Decode(valueBytes))) return out;
+      const composite = utf8Decode(keyBytes);
+      const start = concatBytes(Uint8Array.of(P.posting), valueBytes, ZERO, be64(lo));
+      for (const [k, v] of this.db.iterator(start, concatBytes(start.subarray(0, start.length - 8), be64(hi + 1)))) {
+        if (k.length !== start.length) continue; // a longer value with a NUL inside
+        const height = Number(readBe64(k, k.length - 8));
+        const ref = this.attributeRef(height, composite);
+        if (ref < 0) continue;
+        const r = new ResultsReader(v);
+        for (let m = r.uint(), j = 0; j < m; j++) {
+          const same = r.uint() === ref;
+          for (let count = r.uint(), t = 0; t < count; t++) {
+            const index = r.uint();
+            if (same) out.add(`${height}:${index}`);
+          }
+        }
+      }
+      return out;
+    }
+    // Any other condition: the block's values of that `type.key`, height by height.
+    const start = concatBytes(Uint8Array.of(P.byAttribute), keyBytes, ZERO, be64(lo));
+    for (const [k, v] of this.db.iterator(start, concatBytes(start.subarray(0, start.length - 8), be64(hi + 1)))) {
+      if (k.length !== start.length) continue; // a longer `type.key` with a NUL inside
       const height = Number(readBe64(k, k.length - 8));
-      if (height < lo || height > hi) continue;
-      // Also for "=": a value with a NUL inside shares the seek prefix of a shorter one.
-      if (!matchValue(c, utf8Decode(k.subarray(keyBytes.length, k.length - 9)))) continue;
-      const view = new DataView(v.buffer, v.byteOffset, v.length);
-      for (let at = 0; at + 4 <= v.length; at += 4) out.add(`${height}:${view.getUint32(at)}`);
+      const r = new ResultsReader(v);
+      for (let m = r.uint(), j = 0; j < m; j++) {
+        const matches = matchValue(c, r.str());
+        for (let count = r.uint(), t = 0; t < count; t++) {
+          const index = r.uint();
+          if (matches) out.add(`${height}:${index}`);
+        }
+      }
     }
     return out;
+  }
+
+  /** The place of `composite` in the `type.key` list of block `height` (`k ‖ h`), −1 when absent. */
+  private attributeRef(height: number, composite: string): number {
+    const list = this.db.get(hKey(P.attributeList, height));
+    if (list === undefined) return -1;
+    const r = new ResultsReader(list);
+    for (let m = r.uint(), j = 0; j < m; j++) if (r.str() === composite) return j;
+    return -1;
   }
 
   searchTxs(query: string, options: SearchOptions = {}): SearchResult<IndexedTx> {
@@ -407,10 +425,16 @@ export class BlockStore {
       if (c.key === "block.height") continue;
       const set = new Set<number>();
       const keyBytes = concatBytes(Uint8Array.of(P.blockEvent), utf8Encode(c.key), ZERO);
+      // A NUL inside the stored `type.key` or value makes the key bytes ambiguous ("a.c" + "\0x…" and
+      // "a.c\0x" + "…" share them; a query's key has no NUL): such entries are decided by the block's
+      // stored events.
       for (const [k] of this.db.iterator(keyBytes, prefixEnd(keyBytes))) {
         const rest = k.subarray(keyBytes.length);
-        const value = utf8Decode(rest.subarray(0, rest.length - 9));
-        if (matchValue(c, value)) set.add(Number(readBe64(rest, rest.length - 8)));
+        const valueBytes = rest.subarray(0, rest.length - 9);
+        const height = Number(readBe64(rest, rest.length - 8));
+        if (valueBytes.includes(0)) {
+          if (this.hasBlockEvent(height, c)) set.add(height);
+        } else if (matchValue(c, utf8Decode(valueBytes))) set.add(height);
       }
       candidates = candidates === undefined ? set : new Set([...candidates].filter((h) => set.has(h)));
     }
@@ -431,7 +455,7 @@ export class BlockStore {
 }
 
 /** Refusal to read stored bytes that are not in a format this store writes. */
-export class BlockStoreError extends CodedError<"NODE_STORE_CORRUPT"> {
+export class BlockStoreError extends CodedError<"NODE_STORE_CORRUPT" | "NODE_STORE_INVALID_INPUT"> {
   override readonly name = "BlockStoreError";
 }
 
@@ -588,6 +612,36 @@ class ResultsWriter {
     this.bytes(utf8Encode(s));
   }
 
+  /** UTF-8 of well-formed text, without a length (ASCII written directly). */
+  raw(s: string): void {
+    const n = s.length;
+    this.reserve(n);
+    const b = this.buf;
+    const start = this.at;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.raw8(utf8Encode(s));
+        return;
+      }
+      b[start + i] = c;
+    }
+    this.at = start + n;
+  }
+
+  /** Bytes, without a length. */
+  raw8(v: Uint8Array): void {
+    this.reserve(v.length);
+    this.buf.set(v, this.at);
+    this.at += v.length;
+  }
+
+  /** A count, then each number (varints). */
+  list(v: readonly number[]): void {
+    this.uint(v.length);
+    for (const x of v) this.uint(x);
+  }
+
   bytes(v: Uint8Array): void {
     if (!(v instanceof Uint8Array)) throw UNFIT;
     this.uint(v.length);
@@ -736,57 +790,184 @@ function corrupt(what: string): BlockStoreError {
 
 /** An event index key, `prefix ‖ utf8(type "." key) ‖ 0 ‖ utf8(value) ‖ 0 ‖ suffix`, in a fresh array. */
 export function eventKey(prefix: number, type: string, key: string, value: string, suffix: Uint8Array): Uint8Array {
-  return scratchEventKey(prefix, `${type}.${key}`, value, suffix).slice();
+  return eventKeyBytes(prefix, `${type}.${key}`, value, suffix);
 }
 
-let keyScratch = new Uint8Array(1024);
-
-/**
- * The event index key of `composite` = `type.key`, written in a scratch buffer when the text is ASCII
- * (as nearly every event's is; valid until the next call: for a put that copies it), else in a fresh
- * array by `eventKeyBytes`.
- */
-function scratchEventKey(prefix: number, composite: string, value: string, suffix: Uint8Array): Uint8Array {
+/** The event index key, in a fresh array (block events; the tx index is written by `writeEventIndex`). */
+function eventKeyBytes(prefix: number, composite: string, value: string, suffix: Uint8Array): Uint8Array {
   const size = 1 + composite.length + 1 + value.length + 1 + suffix.length;
-  if (size > keyScratch.length) keyScratch = new Uint8Array(Math.max(size, 2 * keyScratch.length));
-  const out = keyScratch;
+  const out = new Uint8Array(size);
   out[0] = prefix;
   let at = putAscii(out, 1, composite);
   if (at > 0) {
     out[at] = 0;
     at = putAscii(out, at + 1, value);
   }
-  if (at < 0) return eventKeyBytes(prefix, composite, value, suffix);
+  if (at < 0) return concatBytes(Uint8Array.of(prefix), utf8Encode(composite), ZERO, utf8Encode(value), ZERO, suffix);
   out[at] = 0;
   out.set(suffix, at + 1);
-  return out.subarray(0, at + 1 + suffix.length);
+  return out;
 }
 
-/** The event index key of `composite` = `type.key` for any text, in a fresh array. */
-function eventKeyBytes(prefix: number, composite: string, value: string, suffix: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(prefix), utf8Encode(composite), ZERO, utf8Encode(value), ZERO, suffix);
-}
-
-/** The index entries of groups whose key bytes may coincide: merged (sorted, distinct) per key. */
-function writeMergedByKey(w: DatabaseWriter, byComposite: Map<string, Map<string, number[]>>, hb: Uint8Array): void {
-  const merged = new Map<string, { key: Uint8Array; txs: Set<number> }>();
-  for (const [composite, byValue] of byComposite) {
-    for (const [value, list] of byValue) {
-      const key = eventKeyBytes(P.txEvent, composite, value, hb);
-      const id = toHex(key);
-      let entry = merged.get(id);
-      if (entry === undefined) merged.set(id, (entry = { key, txs: new Set() }));
-      for (const i of list) entry.txs.add(i);
+function checkTxHashes(txs: readonly Uint8Array[], txHashes: readonly Uint8Array[] | undefined): void {
+  if (txHashes === undefined) return;
+  if (!Array.isArray(txHashes) || txHashes.length !== txs.length) {
+    throw new BlockStoreError(
+      "NODE_STORE_INVALID_INPUT",
+      `txHashes: expected ${txs.length} hashes (one per tx), got ${Array.isArray(txHashes) ? txHashes.length : typeof txHashes}`,
+    );
+  }
+  for (let i = 0; i < txHashes.length; i++) {
+    const h = txHashes[i];
+    if (!(h instanceof Uint8Array) || h.length !== 32) {
+      throw new BlockStoreError("NODE_STORE_INVALID_INPUT", `txHashes[${i}]: expected 32 bytes`);
     }
   }
-  for (const { key, txs } of merged.values()) {
-    const sorted = [...txs].sort((a, b) => a - b);
-    const value = new Uint8Array(4 * sorted.length);
-    const view = new DataView(value.buffer);
-    sorted.forEach((i, j) => view.setUint32(4 * j, i));
-    w.put(key, value);
+}
+
+/** `type.key` → value → the (ascending, distinct) indexes of the block's txs with that indexed attribute. */
+type Groups = Map<string, Map<string, number[]>>;
+
+/**
+ * The block's indexed tx attributes, grouped by `type.key` text, then value (no string built per
+ * attribute; pairs with the same `type.key` text, "a.b"+"c" and "a"+"b.c", share a group). Text that
+ * is not well-formed UTF-16 is stored as UTF-8 writes it (a lone surrogate as U+FFFD), so such groups
+ * are merged by that text.
+ */
+function groupIndexedAttributes(txResults: readonly TxResult[], n: number): Groups {
+  const byComposite: Groups = new Map();
+  const byType = new Map<string, Map<string, Map<string, number[]>>>();
+  let illFormed = false;
+  for (let i = 0; i < n; i++) {
+    const events = txResults[i]?.events;
+    if (events === undefined) continue;
+    for (const e of events) {
+      let byKey = byType.get(e.type);
+      for (const a of e.attributes) {
+        if (!a.index) continue;
+        if (byKey === undefined) byType.set(e.type, (byKey = new Map()));
+        let byValue = byKey.get(a.key);
+        if (byValue === undefined) {
+          const composite = `${e.type}.${a.key}`;
+          byValue = byComposite.get(composite);
+          if (byValue === undefined) {
+            byComposite.set(composite, (byValue = new Map()));
+            if (LONE_SURROGATE.test(composite)) illFormed = true;
+          }
+          byKey.set(a.key, byValue);
+        }
+        const list = byValue.get(a.value);
+        if (list === undefined) {
+          byValue.set(a.value, [i]);
+          if (LONE_SURROGATE.test(a.value)) illFormed = true;
+        } else if (list[list.length - 1] !== i) list.push(i);
+      }
+    }
+  }
+  return illFormed ? wellFormedGroups(byComposite) : byComposite;
+}
+
+const wellFormed = (s: string): string => s.replace(LONE_SURROGATES, "\ufffd");
+const LONE_SURROGATES = /\p{Cs}/gu;
+
+function wellFormedGroups(groups: Groups): Groups {
+  const out: Groups = new Map();
+  for (const [composite, byValue] of groups) {
+    const c = wellFormed(composite);
+    let merged = out.get(c);
+    if (merged === undefined) out.set(c, (merged = new Map()));
+    for (const [value, list] of byValue) {
+      const v = wellFormed(value);
+      const prev = merged.get(v);
+      merged.set(v, prev === undefined ? list : [...new Set([...prev, ...list])].sort((x, y) => x - y));
+    }
+  }
+  return out;
+}
+
+const indexScratch = new ResultsWriter();
+
+/**
+ * Writes the block's tx event index (README, "Event index"): per distinct value one posting
+ * `p ‖ value ‖ 0 ‖ h` naming the `type.key`s that carry it and their txs, and per `type.key` one list
+ * `g ‖ type.key ‖ 0 ‖ h` of its values and their txs. Keys and values are built in one scratch buffer
+ * first (lmdb-js copies both inside the put), postings in the order of their keys.
+ */
+function writeEventIndex(w: DatabaseWriter, hb: Uint8Array, groups: Groups): void {
+  if (groups.size === 0) return;
+  const s = indexScratch;
+  s.at = 0;
+  /** [key start, key end, value end] per put; a value starts where its key ends. */
+  const spans: number[] = [];
+  // `k ‖ h`: the block's `type.key`s in order; a posting names one by its place in this list.
+  s.u8(P.attributeList);
+  s.raw8(hb);
+  spans.push(0, s.at);
+  s.u8(INDEX_V1);
+  s.uint(groups.size);
+  for (const composite of groups.keys()) s.str(composite);
+  spans.push(s.at);
+  // Per value, a chain of (place of its `type.key`, tx list) pairs, in ascending place.
+  const firstPair = new Map<string, number>();
+  const pairRef: number[] = [];
+  const pairList: number[][] = [];
+  const pairNext: number[] = [];
+  const lastPair: number[] = [];
+  let ref = 0;
+  for (const [composite, values] of groups) {
+    const keyStart = s.at;
+    s.u8(P.byAttribute);
+    s.raw(composite);
+    s.u8(0);
+    s.raw8(hb);
+    const keyEnd = s.at;
+    s.u8(INDEX_V1);
+    s.uint(values.size);
+    for (const [value, list] of values) {
+      s.str(value);
+      s.list(list);
+      const pair = pairRef.length;
+      pairRef.push(ref);
+      pairList.push(list);
+      pairNext.push(-1);
+      const first = firstPair.get(value);
+      if (first === undefined) {
+        firstPair.set(value, pair);
+        lastPair[pair] = pair;
+      } else {
+        pairNext[lastPair[first]!] = pair;
+        lastPair[first] = pair;
+      }
+    }
+    spans.push(keyStart, keyEnd, s.at);
+    ref++;
+  }
+  for (const value of [...firstPair.keys()].sort()) {
+    const first = firstPair.get(value)!;
+    const keyStart = s.at;
+    s.u8(P.posting);
+    s.raw(value);
+    s.u8(0);
+    s.raw8(hb);
+    const keyEnd = s.at;
+    s.u8(INDEX_V1);
+    let count = 0;
+    for (let pair = first; pair >= 0; pair = pairNext[pair]!) count++;
+    s.uint(count);
+    for (let pair = first; pair >= 0; pair = pairNext[pair]!) {
+      s.uint(pairRef[pair]!);
+      s.list(pairList[pair]!);
+    }
+    spans.push(keyStart, keyEnd, s.at);
+  }
+  const buf = s.buf;
+  for (let j = 0; j < spans.length; j += 3) {
+    w.put(buf.subarray(spans[j]!, spans[j + 1]!), buf.subarray(spans[j + 1]!, spans[j + 2]!));
   }
 }
+
+/** First byte of an event index value (`p`, `g`): the format version. */
+const INDEX_V1 = 0x01;
 
 /** Writes ASCII `text` at `at`: the position after it, or −1 at the first character that is not ASCII. */
 function putAscii(out: Uint8Array, at: number, text: string): number {

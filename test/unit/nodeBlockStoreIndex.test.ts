@@ -24,7 +24,6 @@ import {
   decodeResults,
   decodeTxResult,
   encodeResults,
-  eventKey,
   type StoredResults,
 } from "../../src/node/blockStore.ts";
 import { matchValue, parseQuery } from "../../src/node/query.ts";
@@ -330,31 +329,51 @@ describe("block store: event index", () => {
     );
   });
 
-  it("writes one entry per distinct attribute of a block, listing its txs once each, in order", () => {
+  it("writes one posting per distinct value, one list per type.key, and the block's type.key list", () => {
     const db = createMemoryDatabase();
     const store = new BlockStore(db);
-    const sender = (v: string): AppEvent => ({
-      type: "message",
+    const attr = (type: string, key: string, v: string, index = true): AppEvent => ({
+      type,
       attributes: [
-        { key: "sender", value: v, index: true },
+        { key, value: v, index },
         { key: "memo", value: "hidden", index: false },
       ],
     });
+    const sender = (v: string): AppEvent => attr("message", "sender", v);
     const blocks: ChainBlock[] = [
       {
         txs: [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)],
         results: {
-          txResults: [result([sender("a"), sender("a")]), result([sender("b")]), result([sender("a")])],
+          txResults: [
+            result([sender("a"), sender("a"), attr("transfer", "amount", "hidden", false)]),
+            result([sender("b")]),
+            result([sender("a"), attr("transfer", "recipient", "b"), sender("a")]),
+          ],
           finalizeBlockEvents: [],
           validatorUpdates: [],
         },
       },
     ];
     saveAll(store, blocks);
-    const entries = [...db.iterator(Uint8Array.of(0x65), Uint8Array.of(0x66))];
-    assert.deepEqual(entries, [
-      [eventKey(0x65, "message", "sender", "a", be64(1)), concatBytes(be32(0), be32(2))],
-      [eventKey(0x65, "message", "sender", "b", be64(1)), be32(1)],
+    const str = (s: string): Uint8Array => concatBytes(Uint8Array.of(s.length), utf8Encode(s));
+    const key = (prefix: number, text: string): Uint8Array =>
+      concatBytes(Uint8Array.of(prefix), utf8Encode(text), Uint8Array.of(0), be64(1));
+    const index = [...db.iterator()].filter(([k]) => [0x65, 0x67, 0x6b, 0x70].includes(k[0]!));
+    assert.deepEqual(index, [
+      // g ‖ type.key ‖ 0 ‖ h: per value, its txs.
+      [
+        key(0x67, "message.sender"),
+        concatBytes(Uint8Array.of(1, 2), str("a"), Uint8Array.of(2, 0, 2), str("b"), Uint8Array.of(1, 1)),
+      ],
+      [key(0x67, "transfer.recipient"), concatBytes(Uint8Array.of(1, 1), str("b"), Uint8Array.of(1, 2))],
+      // k ‖ h: the block's type.keys, in the order postings name them.
+      [
+        concatBytes(Uint8Array.of(0x6b), be64(1)),
+        concatBytes(Uint8Array.of(1, 2), str("message.sender"), str("transfer.recipient")),
+      ],
+      // p ‖ value ‖ 0 ‖ h: per type.key carrying the value, its txs.
+      [key(0x70, "a"), Uint8Array.of(1, 1, 0, 2, 0, 2)],
+      [key(0x70, "b"), Uint8Array.of(1, 2, 0, 1, 1, 1, 1, 2)],
     ]);
     const list = db.get(concatBytes(Uint8Array.of(0x78), be64(1)));
     assert.deepEqual(list, concatBytes(...blocks[0]!.txs.map((tx) => sha256(tx))));
