@@ -3,7 +3,7 @@
  * supply queries, with upstream's field numbers. Coin amounts stay text here; the bank module parses
  * them.
  */
-import { ProtoWriter, decodeFields, field } from "./protobuf.ts";
+import { ProtoReader, ProtoWriter, WIRE_LEN, decodeFields, decodeString, field } from "./protobuf.ts";
 import {
   type PageRequest,
   type PageResponse,
@@ -29,6 +29,46 @@ export interface MsgSend {
 }
 
 export function decodeMsgSend(bytes: Uint8Array): MsgSend {
+  return fastMsgSend(bytes) ?? decodeMsgSendFields(bytes);
+}
+
+/**
+ * The plain MsgSend every bank send carries, read straight off the wire (fields 1, 2 and coins of
+ * fields 1 and 2 only); undefined for anything else or any reader error, and the caller then runs
+ * `decodeMsgSendFields`, which gives the value or the exact error. For what it accepts it returns what
+ * that decoder returns.
+ */
+function fastMsgSend(bytes: Uint8Array): MsgSend | undefined {
+  try {
+    const r = new ProtoReader(bytes);
+    let fromAddress = "";
+    let toAddress = "";
+    const amount: ProtoCoin[] = [];
+    while (!r.eof()) {
+      const key = r.smallVarint();
+      if (key === 1 * 8 + WIRE_LEN) fromAddress = decodeString(r.bytes());
+      else if (key === 2 * 8 + WIRE_LEN) toAddress = decodeString(r.bytes());
+      else if (key === 3 * 8 + WIRE_LEN) {
+        const c = new ProtoReader(r.bytes());
+        let denom = "";
+        let value = "";
+        while (!c.eof()) {
+          const k = c.smallVarint();
+          if (k === 1 * 8 + WIRE_LEN) denom = decodeString(c.bytes());
+          else if (k === 2 * 8 + WIRE_LEN) value = decodeString(c.bytes());
+          else return undefined;
+        }
+        amount.push({ denom, amount: value });
+      } else return undefined;
+    }
+    return { fromAddress, toAddress, amount };
+  } catch {
+    return undefined;
+  }
+}
+
+/** MsgSend through `decodeFields` only (the general decoder behind the fast path). */
+export function decodeMsgSendFields(bytes: Uint8Array): MsgSend {
   let fromAddress = "";
   let toAddress = "";
   const amount: ProtoCoin[] = [];

@@ -181,8 +181,11 @@ function encodeString(text: string): Uint8Array {
 /** Below this length a character loop beats the native decoder's call overhead. */
 const TINY_STRING = 12;
 
-/** The text of UTF-8 `bytes` (what `utf8Decode` returns, throwing as it does). */
-function decodeString(bytes: Uint8Array): string {
+/**
+ * The text of UTF-8 `bytes` (what `utf8Decode` returns, throwing as it does): what a string field
+ * decodes to (hand-written fast-path decoders use it to give exactly `field.string`'s text).
+ */
+export function decodeString(bytes: Uint8Array): string {
   const n = bytes.length;
   // Longer strings (addresses, type URLs): the native decoder makes the string in one allocation,
   // where a loop would make one intermediate string per character.

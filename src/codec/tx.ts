@@ -4,7 +4,7 @@
  * critical fields are refused, as the SDK's unknown-field rejection does for TxBody and AuthInfo.
  */
 import { CodecError } from "./errors.ts";
-import { ProtoWriter, decodeFields, field } from "./protobuf.ts";
+import { ProtoReader, ProtoWriter, decodeFields, decodeString, field } from "./protobuf.ts";
 
 export interface Any {
   readonly typeUrl: string;
@@ -60,6 +60,11 @@ export interface TxRaw {
 }
 
 export function decodeTxRaw(bytes: Uint8Array): TxRaw {
+  return fastTxRaw(bytes) ?? decodeTxRawFields(bytes);
+}
+
+/** TxRaw through `decodeFields` only (the general decoder behind the fast path; tests compare the two). */
+export function decodeTxRawFields(bytes: Uint8Array): TxRaw {
   let bodyBytes: Uint8Array = new Uint8Array(0);
   let authInfoBytes: Uint8Array = new Uint8Array(0);
   const signatures: Uint8Array[] = [];
@@ -86,6 +91,11 @@ export interface TxBody {
 }
 
 export function decodeTxBody(bytes: Uint8Array): TxBody {
+  return fastTxBody(bytes) ?? decodeTxBodyFields(bytes);
+}
+
+/** TxBody through `decodeFields` only (see `decodeTxRawFields`). */
+export function decodeTxBodyFields(bytes: Uint8Array): TxBody {
   const messages: Any[] = [];
   let memo = "";
   let timeoutHeight = 0n;
@@ -242,6 +252,11 @@ function decodeFee(bytes: Uint8Array): Fee {
 }
 
 export function decodeAuthInfo(bytes: Uint8Array): AuthInfo {
+  return fastAuthInfo(bytes) ?? decodeAuthInfoFields(bytes);
+}
+
+/** AuthInfo through `decodeFields` only (see `decodeTxRawFields`). */
+export function decodeAuthInfoFields(bytes: Uint8Array): AuthInfo {
   const signerInfos: SignerInfo[] = [];
   let fee: Fee | undefined;
   decodeFields(
@@ -313,3 +328,189 @@ export const SignMode = {
   LEGACY_AMINO_JSON: 127,
   EIP_191: 191,
 } as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Fast paths for the tx envelope every CheckTx decodes: TxRaw, TxBody, AuthInfo (single-mode signer
+// infos, fee, coins, Any) read straight off the wire, without the per-field handler objects and
+// closures of `decodeFields`. They accept only plain well-formed input: any field or wire type they do
+// not expect (unknown, non-critical, multisig mode info) and any error of the reader make them return
+// undefined, and the caller then runs the `decodeFields` decoder, which gives the result or the exact
+// error. What they return for the input they accept is what that decoder returns (same fields, the
+// last occurrence of a repeated singular field winning, views into the input for bytes fields,
+// `decodeString` for strings).
+
+/** The key of the next field: `field * 8 + wire` (compared with the expected fields' keys below). */
+function fastKey(r: ProtoReader): number {
+  return r.smallVarint();
+}
+
+const KEY_LEN = 2;
+const KEY_VARINT = 0;
+
+function fastAnyAt(bytes: Uint8Array): Any | undefined {
+  const r = new ProtoReader(bytes);
+  let typeUrl = "";
+  let value: Uint8Array | undefined;
+  while (!r.eof()) {
+    const key = fastKey(r);
+    if (key === 1 * 8 + KEY_LEN) typeUrl = decodeString(r.bytes());
+    else if (key === 2 * 8 + KEY_LEN) value = r.bytes();
+    else return undefined;
+  }
+  return { typeUrl, value: value ?? new Uint8Array(0) };
+}
+
+function fastCoinAt(bytes: Uint8Array): ProtoCoin | undefined {
+  const r = new ProtoReader(bytes);
+  let denom = "";
+  let amount = "";
+  while (!r.eof()) {
+    const key = fastKey(r);
+    if (key === 1 * 8 + KEY_LEN) denom = decodeString(r.bytes());
+    else if (key === 2 * 8 + KEY_LEN) amount = decodeString(r.bytes());
+    else return undefined;
+  }
+  return { denom, amount };
+}
+
+function fastTxRaw(bytes: Uint8Array): TxRaw | undefined {
+  try {
+    const r = new ProtoReader(bytes);
+    let bodyBytes: Uint8Array | undefined;
+    let authInfoBytes: Uint8Array | undefined;
+    const signatures: Uint8Array[] = [];
+    while (!r.eof()) {
+      const key = fastKey(r);
+      if (key === 1 * 8 + KEY_LEN) bodyBytes = r.bytes();
+      else if (key === 2 * 8 + KEY_LEN) authInfoBytes = r.bytes();
+      else if (key === 3 * 8 + KEY_LEN) signatures.push(r.bytes());
+      else return undefined;
+    }
+    return {
+      bodyBytes: bodyBytes ?? new Uint8Array(0),
+      authInfoBytes: authInfoBytes ?? new Uint8Array(0),
+      signatures,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function fastTxBody(bytes: Uint8Array): TxBody | undefined {
+  try {
+    const r = new ProtoReader(bytes);
+    const messages: Any[] = [];
+    let memo = "";
+    let timeoutHeight = 0n;
+    const extensionOptions: Any[] = [];
+    const nonCriticalExtensionOptions: Any[] = [];
+    while (!r.eof()) {
+      const key = fastKey(r);
+      if (key === 1 * 8 + KEY_LEN) {
+        const any = fastAnyAt(r.bytes());
+        if (any === undefined) return undefined;
+        messages.push(any);
+      } else if (key === 2 * 8 + KEY_LEN) {
+        memo = decodeString(r.bytes());
+      } else if (key === 3 * 8 + KEY_VARINT) {
+        timeoutHeight = r.varint();
+      } else {
+        // extension options and anything else: the general decoder
+        return undefined;
+      }
+    }
+    return { messages, memo, timeoutHeight, extensionOptions, nonCriticalExtensionOptions };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A single-mode ModeInfo (`{1: Single{1: mode}}`); undefined for anything else. */
+function fastModeInfo(bytes: Uint8Array): ModeInfo | undefined {
+  const r = new ProtoReader(bytes);
+  let result: ModeInfo | undefined;
+  while (!r.eof()) {
+    if (fastKey(r) !== 1 * 8 + KEY_LEN) return undefined;
+    const single = new ProtoReader(r.bytes());
+    let mode = 0;
+    while (!single.eof()) {
+      if (fastKey(single) !== 1 * 8 + KEY_VARINT) return undefined;
+      const v = single.varint();
+      if (v > 0x7fffffffn) return undefined;
+      mode = Number(v);
+    }
+    result = { kind: "single", mode };
+  }
+  return result;
+}
+
+function fastSignerInfo(bytes: Uint8Array): SignerInfo | undefined {
+  const r = new ProtoReader(bytes);
+  let publicKey: Any | undefined;
+  let modeInfo: ModeInfo | undefined;
+  let sequence = 0n;
+  while (!r.eof()) {
+    const key = fastKey(r);
+    if (key === 1 * 8 + KEY_LEN) {
+      publicKey = fastAnyAt(r.bytes());
+      if (publicKey === undefined) return undefined;
+    } else if (key === 2 * 8 + KEY_LEN) {
+      modeInfo = fastModeInfo(r.bytes());
+      if (modeInfo === undefined) return undefined;
+    } else if (key === 3 * 8 + KEY_VARINT) {
+      sequence = r.varint();
+    } else {
+      return undefined;
+    }
+  }
+  return { publicKey, modeInfo, sequence };
+}
+
+function fastFee(bytes: Uint8Array): Fee | undefined {
+  const r = new ProtoReader(bytes);
+  const amount: ProtoCoin[] = [];
+  let gasLimit = 0n;
+  let payer = "";
+  let granter = "";
+  while (!r.eof()) {
+    const key = fastKey(r);
+    if (key === 1 * 8 + KEY_LEN) {
+      const coin = fastCoinAt(r.bytes());
+      if (coin === undefined) return undefined;
+      amount.push(coin);
+    } else if (key === 2 * 8 + KEY_VARINT) {
+      gasLimit = r.varint();
+    } else if (key === 3 * 8 + KEY_LEN) {
+      payer = decodeString(r.bytes());
+    } else if (key === 4 * 8 + KEY_LEN) {
+      granter = decodeString(r.bytes());
+    } else {
+      return undefined;
+    }
+  }
+  return { amount, gasLimit, payer, granter };
+}
+
+function fastAuthInfo(bytes: Uint8Array): AuthInfo | undefined {
+  try {
+    const r = new ProtoReader(bytes);
+    const signerInfos: SignerInfo[] = [];
+    let fee: Fee | undefined;
+    while (!r.eof()) {
+      const key = fastKey(r);
+      if (key === 1 * 8 + KEY_LEN) {
+        const info = fastSignerInfo(r.bytes());
+        if (info === undefined) return undefined;
+        signerInfos.push(info);
+      } else if (key === 2 * 8 + KEY_LEN) {
+        fee = fastFee(r.bytes());
+        if (fee === undefined) return undefined;
+      } else {
+        return undefined;
+      }
+    }
+    return { signerInfos, fee };
+  } catch {
+    return undefined;
+  }
+}
