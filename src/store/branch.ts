@@ -83,6 +83,16 @@ export class WriteBuffer implements KeyedReader {
     else this.writes.insertNew(s, copyBytes(key), copyBytes(value));
   }
 
+  /** `set` keeping the caller's arrays (see `KVStore.setOwned`). */
+  setOwned(key: Uint8Array, value: Uint8Array): void {
+    assertKey(key);
+    assertValue(value);
+    const s = keyToString(key);
+    const entry = this.writes.getEntryByString(s);
+    if (entry !== undefined) entry.value = value;
+    else this.writes.insertNew(s, key, value);
+  }
+
   delete(key: Uint8Array): void {
     assertKey(key);
     const s = keyToString(key);
@@ -172,6 +182,10 @@ export class CacheStore implements BranchStore, KeyedReader {
     this.buffer.set(key, value);
   }
 
+  setOwned(key: Uint8Array, value: Uint8Array): void {
+    this.buffer.setOwned(key, value);
+  }
+
   delete(key: Uint8Array): void {
     this.buffer.delete(key);
   }
@@ -210,6 +224,12 @@ export class CacheStore implements BranchStore, KeyedReader {
     }
     writes.clear();
   }
+}
+
+/** `store.setOwned(key, value)` when the store has it, else `store.set(key, value)` (see `KVStore.setOwned`). */
+export function setOwned(store: KVStore, key: Uint8Array, value: Uint8Array): void {
+  if (store.setOwned !== undefined) store.setOwned(key, value);
+  else store.set(key, value);
 }
 
 /** A branch over any store. */

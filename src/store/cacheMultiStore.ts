@@ -2,9 +2,10 @@
 import type { BranchMultiStore, BranchStore, KVStore, MultiStore } from "./types.ts";
 
 export class CacheMultiStore implements BranchMultiStore {
-  private readonly branches = new Map<string, BranchStore>();
-  /** The names of `branches` in sorted order (kept on insertion: a tx branches two or three stores). */
-  private readonly sortedNames: string[] = [];
+  // The branches made so far, by name, in sorted name order: a tx branches two or three stores, so
+  // two short arrays scanned linearly (store names are a handful of constants) instead of a Map.
+  private readonly names: string[] = [];
+  private readonly branches: BranchStore[] = [];
 
   constructor(private readonly parent: MultiStore) {}
 
@@ -13,15 +14,21 @@ export class CacheMultiStore implements BranchMultiStore {
   }
 
   getStore(name: string): KVStore {
-    let branch = this.branches.get(name);
-    if (branch === undefined) {
-      branch = this.parent.getStore(name).branch();
-      this.branches.set(name, branch);
-      const names = this.sortedNames;
-      let at = names.length;
-      while (at > 0 && names[at - 1]! > name) at--;
-      names.splice(at, 0, name);
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.branches[i]!;
+    const branch = this.parent.getStore(name).branch();
+    const branches = this.branches;
+    // Insertion in order (no splice: it allocates the array of removed elements).
+    let at = names.length;
+    names.push(name);
+    branches.push(branch);
+    while (at > 0 && names[at - 1]! > name) {
+      names[at] = names[at - 1]!;
+      branches[at] = branches[at - 1]!;
+      at--;
     }
+    names[at] = name;
+    branches[at] = branch;
     return branch;
   }
 
@@ -31,6 +38,7 @@ export class CacheMultiStore implements BranchMultiStore {
 
   /** Writes every store's branch to the parent, in store-name order. */
   write(): void {
-    for (const name of this.sortedNames) this.branches.get(name)!.write();
+    const branches = this.branches;
+    for (let i = 0; i < branches.length; i++) branches[i]!.write();
   }
 }

@@ -83,6 +83,16 @@ class GasKVStore implements KVStore {
     this.inner.set(key, value);
   }
 
+  setOwned(key: Uint8Array, value: Uint8Array): void {
+    const { meter, config } = this;
+    meter.consumeGas(config.writeCostFlat, GAS_DESCRIPTOR.writeFlat);
+    meter.consumeGas(config.writeCostPerByte * key.length, GAS_DESCRIPTOR.writePerByte);
+    meter.consumeGas(config.writeCostPerByte * value.length, GAS_DESCRIPTOR.writePerByte);
+    const inner = this.inner;
+    if (inner.setOwned !== undefined) inner.setOwned(key, value);
+    else inner.set(key, value);
+  }
+
   delete(key: Uint8Array): void {
     this.meter.consumeGas(this.config.deleteCost, GAS_DESCRIPTOR.delete);
     this.inner.delete(key);

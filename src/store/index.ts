@@ -3,7 +3,7 @@ export { StoreError } from "./errors.ts";
 export type { StoreErrorCode } from "./errors.ts";
 export type { BranchMultiStore, BranchStore, KVPair, KVStore, MultiStore, ReadonlyKVStore } from "./types.ts";
 export { MemoryStore } from "./memoryStore.ts";
-export { CacheStore, createBranch } from "./branch.ts";
+export { CacheStore, createBranch, setOwned } from "./branch.ts";
 export { prefixStore } from "./prefix.ts";
 export { prefixEnd } from "./keys.ts";
 export { gasKv, GAS_DESCRIPTOR, SECRET_KV_GAS_CONFIG } from "./gas.ts";

@@ -17,9 +17,15 @@ export interface SortedEntry<V> {
 
 const MAX_CHUNK = 1024;
 
+/** The map of every SortedMap nothing was inserted into: never written (inserts replace it first). */
+const EMPTY_MAP: unknown = new Map<string, never>();
+/** The chunk list of a map not indexed yet: never written (the index is built into a new list). */
+const NO_CHUNKS: string[][] = [];
+
 export class SortedMap<V> {
-  private readonly map = new Map<string, SortedEntry<V>>();
-  private chunks: string[][] = [];
+  /** Made on the first insert: many branches are only read through (a shared empty map until then). */
+  private map = EMPTY_MAP as Map<string, SortedEntry<V>>;
+  private chunks: string[][] = NO_CHUNKS;
   /** Whether `chunks` holds every key (built on the first ordered iteration, dropped by `clear`). */
   private indexed = false;
   /** Bumped by every change to the key set, so live iterators know to re-seek. */
@@ -44,9 +50,15 @@ export class SortedMap<V> {
 
   /** Adds a key known to be absent, given with its string form `s` (`keyToString(key)`). */
   insertNew(s: string, key: Uint8Array, value: V): void {
-    this.map.set(s, { key, keyString: s, value });
+    this.writable().set(s, { key, keyString: s, value });
     this.insertKey(s);
     this.modCount++;
+  }
+
+  /** The map to insert into (the private one, made now if still the shared empty one). */
+  private writable(): Map<string, SortedEntry<V>> {
+    if (this.map === EMPTY_MAP) this.map = new Map();
+    return this.map;
   }
 
   /** Sets `key` (stored as given: callers copy when they must). */
@@ -57,7 +69,7 @@ export class SortedMap<V> {
       entry.value = value;
       return;
     }
-    this.map.set(s, { key, keyString: s, value });
+    this.writable().set(s, { key, keyString: s, value });
     this.insertKey(s);
     this.modCount++;
   }
@@ -71,8 +83,9 @@ export class SortedMap<V> {
   }
 
   clear(): void {
-    this.map.clear();
-    this.chunks = [];
+    // A fresh map is made by the next insert (clearing a map allocates a new table anyway).
+    this.map = EMPTY_MAP as Map<string, SortedEntry<V>>;
+    if (this.chunks.length > 0) this.chunks = NO_CHUNKS;
     this.indexed = false;
     this.modCount++;
   }
@@ -197,7 +210,7 @@ export class SortedMap<V> {
   private insertKey(s: string): void {
     if (!this.indexed) return;
     if (this.chunks.length === 0) {
-      this.chunks.push([s]);
+      this.chunks = [[s]];
       return;
     }
     let ci = this.chunkIndex(s);

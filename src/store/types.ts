@@ -26,6 +26,12 @@ export interface ReadonlyKVStore {
 /** A key-value store. `set` and `delete` refuse an empty key (STORE_KEY_EMPTY). */
 export interface KVStore extends ReadonlyKVStore {
   set(key: Uint8Array, value: Uint8Array): void;
+  /**
+   * `set` for arrays the caller made for this write and hands over: the store may keep them instead
+   * of copies, so the caller must never change them afterwards. Optional; `setOwned(store, …)`
+   * (index.ts) falls back to `set`. Same checks, same gas, same result as `set`.
+   */
+  setOwned?(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
   /** A write-buffered view over this store: writes stay in the branch until `write()`. */
   branch(): BranchStore;
