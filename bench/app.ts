@@ -14,7 +14,9 @@
  *
  * Each figure is the median over the blocks after the first (which warms the JIT and the caches) of
  * the block's wall time, so a busy shared machine disturbs it less than a sum would. The per-tx CPU
- * time of the process (all threads: GC, LMDB) is printed too.
+ * time of the process (all threads: GC, LMDB) is printed too, and the garbage collections of the
+ * CheckTx + block + commit run per 1,000 txs (scavenges, and the other kinds), a proxy for the bytes
+ * allocated per tx.
  *
  * `SCRT_BENCH_FROM=dist npm run bench -- app` measures the compiled `dist/` the node runs (brought
  * up to date first by scripts/build-dist.mjs) instead of the sources through tsx, whose keep-names
@@ -23,7 +25,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { performance } from "node:perf_hooks";
+import { PerformanceObserver, constants as perfConstants, performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { open } from "lmdb";
 import type * as AppModule from "../src/app/index.ts";
@@ -120,6 +122,44 @@ interface AppRun {
   readonly block: Phase;
   /** CheckTx + finalizeBlock + commit. */
   readonly validator: Phase;
+  /** Garbage collections during the timed blocks, per 1,000 txs: scavenges (minor) and the others. */
+  readonly gc: { readonly minorPer1000: number; readonly majorPer1000: number };
+}
+
+/**
+ * Counts the process's garbage collections that start between `start()` and `stop()` (the bench runs
+ * synchronously, so the observer's entries arrive afterwards; they are told apart by start time).
+ */
+function gcCounter(): { start(): void; stop(): Promise<{ minor: number; major: number }> } {
+  const entries: Array<{ readonly startTime: number; readonly minor: boolean }> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { readonly detail?: { readonly kind?: number } }).detail?.kind;
+      entries.push({ startTime: entry.startTime, minor: kind === perfConstants.NODE_PERFORMANCE_GC_MINOR });
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  let from = Infinity;
+  return {
+    start() {
+      from = performance.now();
+    },
+    async stop() {
+      const to = performance.now();
+      // Let the pending entries arrive.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      observer.disconnect();
+      let minor = 0;
+      let major = 0;
+      for (const e of entries) {
+        if (e.startTime < from || e.startTime > to) continue;
+        if (e.minor) minor++;
+        else major++;
+      }
+      return { minor, major };
+    },
+  };
 }
 
 async function runApp(m: Loaded, dir: string, p: Prepared, precheck: boolean): Promise<AppRun> {
@@ -131,7 +171,10 @@ async function runApp(m: Loaded, dir: string, p: Prepared, precheck: boolean): P
   const wall = { check: [] as number[], exec: [] as number[], commit: [] as number[], block: [] as number[] };
   const wallValidator: number[] = [];
   const cpu = { check: 0, exec: 0, commit: 0 };
+  const gc = gcCounter();
   for (let b = 0; b < p.blocks.length; b++) {
+    // Counting starts with the timed blocks (the first one warms up).
+    if (b === 1) gc.start();
     const height = b + 2;
     const c0 = performance.now();
     const u0 = cpuMs();
@@ -160,6 +203,7 @@ async function runApp(m: Loaded, dir: string, p: Prepared, precheck: boolean): P
     cpu.exec += u2 - u1;
     cpu.commit += u3 - u2;
   }
+  const gcs = await gc.stop();
   await app.close();
   const txs = (p.blocks.length - 1) * BLOCK;
   const phase = (ms: readonly number[], cpuTotal: number): Phase => ({
@@ -172,6 +216,7 @@ async function runApp(m: Loaded, dir: string, p: Prepared, precheck: boolean): P
     commitMs: median(wall.commit),
     block: phase(wall.block, cpu.exec + cpu.commit),
     validator: phase(wallValidator, cpu.check + cpu.exec + cpu.commit),
+    gc: { minorPer1000: (gcs.minor * 1000) / txs, majorPer1000: (gcs.major * 1000) / txs },
   };
 }
 
@@ -230,7 +275,8 @@ export async function appBenchmarks(): Promise<BenchRow[]> {
         `finalizeBlock alone ${ours.exec.perSecond.toFixed(0)}/s (CPU ${µs(ours.exec)}/tx), commit ${ours.commitMs.toFixed(1)} ms ` +
         `per block of ${BLOCK}; secp256k1 verify alone ${base.verify.toFixed(0)}/s; CheckTx ${checked.check.perSecond.toFixed(0)} txs/s ` +
         `(CPU ${µs(checked.check)}/tx), then the block ${checked.block.perSecond.toFixed(0)} sends/s (CPU ${µs(checked.block)}/tx), ` +
-        `CheckTx + block ${checked.validator.perSecond.toFixed(0)} txs/s (CPU ${µs(checked.validator)}/tx)`,
+        `CheckTx + block ${checked.validator.perSecond.toFixed(0)} txs/s (CPU ${µs(checked.validator)}/tx; ` +
+        `GC per 1,000 txs: ${checked.gc.minorPer1000.toFixed(1)} scavenges, ${checked.gc.majorPer1000.toFixed(1)} other)`,
     );
     const baselineName = `secp256k1 verify (secp256k1VerifySha256) + ${WRITES_PER_SEND} raw LMDB puts per tx`;
     const from = modules.from === "dist" ? " [dist]" : "";

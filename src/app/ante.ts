@@ -9,8 +9,9 @@ import { SignMode, encodeSignDoc } from "../codec/tx.ts";
 import { type Dec, isValidCoinSet } from "../primitives/amount.ts";
 import { toBase64 } from "../primitives/base64.ts";
 import { encodeAccountAddress as encodeAddress } from "./auth/addressCache.ts";
-import { bytesEqual, utf8Encode } from "../primitives/bytes.ts";
+import { bytesEqual } from "../primitives/bytes.ts";
 import type { AuthKeeper } from "./auth/keeper.ts";
+import type { Account } from "./auth/types.ts";
 import { accSeqEvent, feeEvent, signatureEvent } from "./auth/events.ts";
 import { accountNotFound, sequenceMismatch } from "./auth/errors.ts";
 import type { BankKeeper } from "./bank/keeper.ts";
@@ -21,6 +22,8 @@ import type { SignatureCache } from "./sigCache.ts";
 import { signBytesAminoJson, signBytesEip191 } from "./signing.ts";
 import {
   type PubKey,
+  type SigData,
+  type SigGasPrices,
   consumeSigGas,
   countSubKeys,
   decodeAccountPubKey,
@@ -61,7 +64,50 @@ export function requiredFees(minGasPrices: readonly DecCoin[], gasLimit: bigint)
   });
 }
 
-export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void {
+/**
+ * `utf8Encode(text).length` without making the bytes: UTF-8 lengths of the UTF-16 units, a valid
+ * surrogate pair 4 bytes, a lone surrogate 3 (the encoder writes U+FFFD for it).
+ */
+export function utf8Length(text: string): number {
+  let n = 0;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** The last `requiredFees` asked for, by the prices list and gas limit (clients reuse a gas limit). */
+let lastRequired: { prices: readonly DecCoin[]; gasLimit: bigint; fees: readonly Coin[] } | undefined;
+
+function requiredFeesMemo(minGasPrices: readonly DecCoin[], gasLimit: bigint): readonly Coin[] {
+  const last = lastRequired;
+  if (last !== undefined && last.prices === minGasPrices && last.gasLimit === gasLimit) return last.fees;
+  const fees = requiredFees(minGasPrices, gasLimit); // read only: compared and printed
+  lastRequired = { prices: minGasPrices, gasLimit, fees };
+  return fees;
+}
+
+/**
+ * `idCache`: where verifications are remembered by (key, signature, sign bytes) — the options' cache
+ * by default; the app passes none in CheckTx for a tx the decoded-tx cache keeps, whose block run will
+ * find the verified-signer memo of this very decoded tx (saves hashing the sign bytes for an id).
+ */
+export function runAnte(
+  ctx: Context,
+  tx: DecodedTx,
+  options: AnteOptions,
+  idCache: SignatureCache | undefined = options.signatureCache,
+): void {
   const { auth, bank } = options;
   const simulate = ctx.isSimulate;
   const { fee, raw, body, authInfo, signers } = tx;
@@ -94,7 +140,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
   }
   // ValidateMemoDecorator.
   const params = auth.getParams(ctx);
-  const memoLength = utf8Encode(body.memo).length;
+  const memoLength = utf8Length(body.memo);
   if (BigInt(memoLength) > params.maxMemoCharacters) {
     throw SdkErrors.MemoTooLarge.wrap(
       `maximum number of characters is ${params.maxMemoCharacters} but received ${memoLength} characters`,
@@ -107,7 +153,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
   if (!simulate && ctx.height > 0 && fee.gasLimit === 0n)
     throw SdkErrors.InvalidGasLimit.wrap("must provide positive gas");
   if (!simulate && ctx.isCheckTx && options.minGasPrices.length > 0) {
-    const required = requiredFees(options.minGasPrices, fee.gasLimit);
+    const required = requiredFeesMemo(options.minGasPrices, fee.gasLimit);
     // sdk.Coins.IsAnyGTE: some denom of `required` where the fee has at least that much (and not zero).
     const enough = required.some((r) =>
       fee.amount.some((c) => c.denom === r.denom && c.amount >= r.amount && c.amount > 0n),
@@ -136,11 +182,15 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
   }
   ctx.events.emit(feeEvent(coinsString(fee.amount), payerText));
 
-  // SetPubKeyDecorator.
-  const signerTexts = signers.map((s) => encodeAddress(s));
-  const sigData = signers.map((_, i) => sigDataFrom(authInfo.signerInfos[i]!.modeInfo, raw.signatures[i]!));
+  // SetPubKeyDecorator. (Plain loops filling fresh arrays: a tx has one signer or a few.)
+  const signerCount = signers.length;
+  const signerTexts: string[] = [];
+  for (let i = 0; i < signerCount; i++) signerTexts.push(encodeAddress(signers[i]!));
+  const sigData: SigData[] = [];
+  for (let i = 0; i < signerCount; i++)
+    sigData.push(sigDataFrom(authInfo.signerInfos[i]!.modeInfo, raw.signatures[i]!));
   const txKeys: Array<PubKey | undefined> = [];
-  for (let i = 0; i < signers.length; i++) {
+  for (let i = 0; i < signerCount; i++) {
     const info = authInfo.signerInfos[i]!;
     if (info.publicKey === undefined) {
       txKeys.push(undefined);
@@ -158,34 +208,44 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
     if (acc.pubKey !== undefined) continue;
     auth.setAccount(ctx, { ...acc, pubKey: info.publicKey });
   }
-  for (let i = 0; i < signers.length; i++) {
+  for (let i = 0; i < signerCount; i++) {
     ctx.events.emit(accSeqEvent(signerTexts[i]!, authInfo.signerInfos[i]!.sequence));
-    for (const bytes of signatureEventBytes(sigData[i]!)) ctx.events.emit(signatureEvent(toBase64(bytes)));
+    const data = sigData[i]!;
+    if (data.kind === "single") ctx.events.emit(signatureEvent(toBase64(data.signature)));
+    else for (const bytes of signatureEventBytes(data)) ctx.events.emit(signatureEvent(toBase64(bytes)));
   }
 
   // ValidateSigCountDecorator: sub-keys of the keys the tx carries.
   let sigCount = 0;
-  for (const k of txKeys) sigCount += k === undefined ? 0 : countSubKeys(k);
+  for (let i = 0; i < signerCount; i++) {
+    const k = txKeys[i];
+    sigCount += k === undefined ? 0 : countSubKeys(k);
+  }
   if (BigInt(sigCount) > params.txSigLimit) {
     throw SdkErrors.TooManySignatures.wrap(`signatures: ${sigCount}, limit: ${params.txSigLimit}`);
   }
 
   // SigGasConsumeDecorator, SigVerificationDecorator, IncrementSequenceDecorator.
-  const accounts = signers.map((s, i) => {
-    const acc = auth.getAccount(ctx, s);
+  const accounts: Account[] = [];
+  const keys: Array<PubKey | undefined> = [];
+  for (let i = 0; i < signerCount; i++) {
+    const acc = auth.getAccount(ctx, signers[i]!);
     if (acc === undefined) throw accountNotFound(signerTexts[i]!);
-    return acc;
-  });
-  const keys = accounts.map((acc) => (acc.pubKey === undefined ? undefined : decodeAccountPubKey(acc.pubKey)));
-  const prices = { secp256k1: Number(params.sigVerifyCostSecp256k1), ed25519: Number(params.sigVerifyCostEd25519) };
-  const consume = gasConsumer(ctx);
-  for (let i = 0; i < signers.length; i++) {
+    accounts.push(acc);
+  }
+  for (let i = 0; i < signerCount; i++) {
+    const acc = accounts[i]!;
+    keys.push(acc.pubKey === undefined ? undefined : decodeAccountPubKey(acc.pubKey));
+  }
+  const prices = sigGasPrices(params);
+  for (let i = 0; i < signerCount; i++) {
     const key = keys[i];
     // An absent key only happens when simulating: upstream charges a simulated secp256k1 key.
-    if (key === undefined) consume(prices.secp256k1, "ante verify: secp256k1");
-    else consumeSigGas(consume, key, sigData[i]!, prices);
+    if (key === undefined) ctx.gasMeter.consumeGas(prices.secp256k1, "ante verify: secp256k1");
+    else if (key.kind === "secp256k1") ctx.gasMeter.consumeGas(prices.secp256k1, "ante verify: secp256k1");
+    else consumeSigGas(gasConsumer(ctx), key, sigData[i]!, prices);
   }
-  for (let i = 0; i < signers.length; i++) {
+  for (let i = 0; i < signerCount; i++) {
     const acc = accounts[i]!;
     const key = keys[i];
     const info = authInfo.signerInfos[i]!;
@@ -196,7 +256,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
     const cache = options.signatureCache;
     const data = sigData[i]!;
     if (cache?.wasVerified(tx, i, key, data, accountNumber, ctx.chainId) === true) continue;
-    const problem = verifySignature(key, data, signBytesFor(ctx, tx, accountNumber, info.sequence), cache);
+    const problem = verifySignature(key, data, signBytesFor(ctx, tx, accountNumber, info.sequence), idCache);
     if (problem === undefined) cache?.rememberVerified(tx, i, key, data, accountNumber, ctx.chainId);
     if (problem !== undefined) {
       throw SdkErrors.Unauthorized.wrap(
@@ -206,10 +266,26 @@ export function runAnte(ctx: Context, tx: DecodedTx, options: AnteOptions): void
       );
     }
   }
-  for (let i = 0; i < signers.length; i++) {
+  for (let i = 0; i < signerCount; i++) {
     const acc = auth.getAccount(ctx, signers[i]!)!;
     auth.setAccount(ctx, { ...acc, sequence: acc.sequence + 1n });
   }
+}
+
+/** Signature gas prices by the (frozen, memoized) params object they come from. */
+const pricesOfParams = new WeakMap<object, SigGasPrices>();
+
+function sigGasPrices(params: {
+  readonly sigVerifyCostSecp256k1: bigint;
+  readonly sigVerifyCostEd25519: bigint;
+}): SigGasPrices {
+  let prices = pricesOfParams.get(params);
+  if (prices === undefined) {
+    prices = { secp256k1: Number(params.sigVerifyCostSecp256k1), ed25519: Number(params.sigVerifyCostEd25519) };
+    // Only frozen params are never changed after this (the keeper's decoded ones are).
+    if (Object.isFrozen(params)) pricesOfParams.set(params, prices);
+  }
+  return prices;
 }
 
 // The two closures below are made by factories rather than declared inline: a named inline closure is

@@ -52,7 +52,7 @@ import { REGISTRATION_STORE } from "./registration/keys.ts";
 import type { EnclaveForRegistration } from "./registration/types.ts";
 import { type BlockHeader, Context, type ExecMode } from "./context.ts";
 import { AppError, InvariantError, SdkErrors } from "./errors.ts";
-import { type AppEvent, appendAttribute, attribute } from "./events.ts";
+import { type AppEvent, type EventAttribute, appendAttribute, attribute } from "./events.ts";
 import { BasicGasMeter, InfiniteGasMeter, OutOfGasSignal, gasLimitToNumber, type AppGasMeter } from "./gas.ts";
 import { asObject } from "./json.ts";
 import type { QueryHandler } from "./query.ts";
@@ -218,6 +218,49 @@ function moduleOfTypeUrl(typeUrl: string): string {
     if (modulesOfTypeUrls.size < 1024) modulesOfTypeUrls.set(typeUrl, module);
   }
   return module;
+}
+
+/** A context reading `store` with an infinite meter, made when first asked for. */
+function readContext(header: BlockHeader, mode: ExecMode, store: MultiStore): () => Context {
+  return () => new Context(header, mode, store, new InfiniteGasMeter());
+}
+
+/** Whether some event has a `module` attribute. */
+function hasModuleAttribute(events: readonly AppEvent[]): boolean {
+  for (let e = 0; e < events.length; e++) {
+    const attributes = events[e]!.attributes;
+    for (let a = 0; a < attributes.length; a++) if (attributes[a]!.key === "module") return true;
+  }
+  return false;
+}
+
+/** The `msg_index` attributes of the first message indexes (shared: attributes are read-only). */
+const MSG_INDEX_ATTRIBUTES = Array.from({ length: 16 }, (_, i) => Object.freeze(attribute("msg_index", String(i))));
+
+function msgIndexAttribute(i: number): EventAttribute {
+  return MSG_INDEX_ATTRIBUTES[i] ?? attribute("msg_index", String(i));
+}
+
+/** `appendAttribute` with the attribute already made. */
+function withAttribute(event: AppEvent, extra: EventAttribute): AppEvent {
+  // Pushed one by one into a fresh array: one backing store (a copy then a push would grow it again).
+  const from = event.attributes;
+  const attributes: EventAttribute[] = [];
+  for (let a = 0; a < from.length; a++) attributes.push(from[a]!);
+  attributes.push(extra);
+  return { type: event.type, attributes };
+}
+
+/** `${typeUrl}Response` of the routed type URLs, remembered. */
+const responseTypeUrls = new Map<string, string>();
+
+function responseTypeUrl(typeUrl: string): string {
+  let url = responseTypeUrls.get(typeUrl);
+  if (url === undefined) {
+    url = `${typeUrl}Response`;
+    if (responseTypeUrls.size < 1024) responseTypeUrls.set(typeUrl, url);
+  }
+  return url;
 }
 
 function outOfGas(signal: OutOfGasSignal, meter: AppGasMeter, gasWanted: bigint): AppError {
@@ -545,8 +588,18 @@ export class SecretApp {
     return this.lastHeader.height > 1 ? this.lastHeader.height : 1;
   }
 
+  /** The last `checkHeader` made, and from what (every CheckTx asks; it changes once per commit). */
+  private checkHeaderMemo: { from: BlockHeader; chainId: string; header: BlockHeader } | undefined;
+
   private checkHeader(): BlockHeader {
-    return { ...this.lastHeader, chainId: this.chainId ?? "" };
+    const chainId = this.chainId ?? "";
+    const memo = this.checkHeaderMemo;
+    if (memo !== undefined && memo.from === this.lastHeader && memo.chainId === chainId) return memo.header;
+    // A literal in the block headers' own field order (one object shape for every header).
+    const last = this.lastHeader;
+    const header: BlockHeader = { height: last.height, timeNanos: last.timeNanos, chainId };
+    this.checkHeaderMemo = { from: this.lastHeader, chainId, header };
+    return header;
   }
 
   /** A read-only context at `version` (0: latest; the working state before the first commit). */
@@ -621,11 +674,9 @@ export class SecretApp {
   private decode(mode: ExecMode, txBytes: Uint8Array): DecodedTx {
     const cache = this.decodedTxs;
     if (cache.capacity <= 0 || mode === "genesis") return decodeTx(txBytes, this.services);
-    const id = DecodedTxCache.idOf(txBytes);
-    if (mode === "deliver") return cache.take(id) ?? decodeTx(txBytes, this.services);
-    const known = cache.get(id);
-    if (known !== undefined) return known;
-    return mode === "check" ? cache.decodeAndKeep(id, txBytes, this.services) : decodeTx(txBytes, this.services);
+    if (mode === "deliver") return cache.take(txBytes) ?? decodeTx(txBytes, this.services);
+    if (mode === "check") return cache.decodeAndKeep(txBytes, this.services);
+    return cache.get(txBytes) ?? decodeTx(txBytes, this.services);
   }
 
   private runTx(
@@ -652,7 +703,10 @@ export class SecretApp {
     const anteState = parent.branch();
     const anteCtx = new Context(header, mode, anteState, meter);
     try {
-      runAnte(anteCtx, tx, this.ante);
+      // CheckTx of a tx the decoded-tx cache keeps: its block run finds this decoded tx's verified
+      // signers, so the verifications need no (hashed) id.
+      const idCache = mode === "check" && this.decodedTxs.holds(tx) ? undefined : this.ante.signatureCache;
+      runAnte(anteCtx, tx, this.ante, idCache);
     } catch (e) {
       return failed(asResultError(e, meter, gasWanted), gasWanted, meter.consumed, []);
     }
@@ -676,7 +730,7 @@ export class SecretApp {
     const msgState = parent.branch();
     const events: AppEvent[] = [...anteEvents];
     const msgResponses: Any[] = [];
-    this.compute.tx = createTxInfo(tx, txIndex, new Context(header, mode, msgState, new InfiniteGasMeter()), this.auth);
+    this.compute.tx = createTxInfo(tx, txIndex, readContext(header, mode, msgState), this.auth);
     try {
       return this.runMsgs(tx, mode, header, msgState, meter, gasWanted, anteEvents, events, msgResponses);
     } finally {
@@ -712,13 +766,13 @@ export class SecretApp {
       }
       const own = ctx.events.events;
       const attributes = [attribute("action", m.typeUrl), attribute("sender", encodeAccountAddress(m.signers[0]!))];
-      if (!own.some((ev) => ev.attributes.some((a) => a.key === "module")))
-        attributes.push(attribute("module", moduleOfTypeUrl(m.typeUrl)));
-      const index = String(i);
-      attributes.push(attribute("msg_index", index));
+      if (!hasModuleAttribute(own)) attributes.push(attribute("module", moduleOfTypeUrl(m.typeUrl)));
+      // One `msg_index` attribute for the message and all its events (attributes are never mutated).
+      const msgIndex = msgIndexAttribute(i);
+      attributes.push(msgIndex);
       events.push({ type: "message", attributes });
-      for (const ev of own) events.push(appendAttribute(ev, "msg_index", index));
-      msgResponses.push({ typeUrl: `${m.typeUrl}Response`, value: response });
+      for (let e = 0; e < own.length; e++) events.push(withAttribute(own[e]!, msgIndex));
+      msgResponses.push({ typeUrl: responseTypeUrl(m.typeUrl), value: response });
     }
     msgState.write();
     return {

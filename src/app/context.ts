@@ -20,8 +20,13 @@ export interface BlockHeader {
 }
 
 export class Context {
-  /** Metered views by store name, made on first use (most contexts touch one or two stores). */
-  private metered: Map<string, KVStore> | undefined;
+  // Metered views by store name, made on first use: most contexts touch one or two stores, so the
+  // first two sit in fields (no Map per context); any further ones go in a Map.
+  private name0: string | undefined = undefined;
+  private store0: KVStore | undefined = undefined;
+  private name1: string | undefined = undefined;
+  private store1: KVStore | undefined = undefined;
+  private metered: Map<string, KVStore> | undefined = undefined;
 
   constructor(
     readonly header: BlockHeader,
@@ -49,6 +54,20 @@ export class Context {
 
   /** Module store `name` of this context's branch, every access charged to the gas meter. */
   kv(name: string): KVStore {
+    if (this.name0 === name) return this.store0!;
+    if (this.name1 === name) return this.store1!;
+    return this.kvMore(name);
+  }
+
+  private kvMore(name: string): KVStore {
+    if (this.name0 === undefined) {
+      this.name0 = name;
+      return (this.store0 = gasKv(this.store.getStore(name), this.gasMeter));
+    }
+    if (this.name1 === undefined) {
+      this.name1 = name;
+      return (this.store1 = gasKv(this.store.getStore(name), this.gasMeter));
+    }
     const metered = (this.metered ??= new Map());
     let store = metered.get(name);
     if (store === undefined) {

@@ -113,19 +113,47 @@ const SECP256K1_ANY_VALUE_MAX = 64;
 /** The account key in `any` (sdk 2 when it does not decode, sdk 8 when it has the wrong length). */
 export function decodeAccountPubKey(any: Any): PubKey {
   if (any.typeUrl === SECP256K1_PUBKEY_URL && any.value.length <= SECP256K1_ANY_VALUE_MAX) {
-    const id = bytesId(any.value);
-    let key = secp256k1Keys.get(id);
-    if (key === undefined) {
-      key = freezeKey(decodeAnyPubKey({ typeUrl: any.typeUrl, value: any.value.slice() }, 0));
-      if (secp256k1Keys.size >= MAX_REMEMBERED_KEYS) secp256k1Keys.clear();
-      secp256k1Keys.set(id, key);
+    // A tx asks for its signer's key twice (the tx's copy, the account's): the last few keys are
+    // compared byte for byte first, which makes no id string.
+    const value = any.value;
+    for (let i = 0; i < recentKeyValues.length; i++) {
+      if (sameBytes(recentKeyValues[i]!, value)) return recentKeys[i]!;
     }
+    const key = secp256k1KeyMapped(value);
+    recentKeyValues[recentKeyNext] = value.slice();
+    recentKeys[recentKeyNext] = key;
+    recentKeyNext = (recentKeyNext + 1) % RECENT_KEYS;
     return key;
   }
   const known = decodedKeys.get(any.value);
   if (known !== undefined && known.typeUrl === any.typeUrl) return known.key;
   const key = freezeKey(decodeAnyPubKey(any, 0));
   if (known === undefined) decodedKeys.set(any.value, { typeUrl: any.typeUrl, key });
+  return key;
+}
+
+/** The last few secp256k1 key `Any` values decoded (private copies) and their keys. */
+const RECENT_KEYS = 8;
+const recentKeyValues: Uint8Array[] = [];
+const recentKeys: PubKey[] = [];
+let recentKeyNext = 0;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A secp256k1 key `Any` value's key through the bounded map (decoded from a private copy). */
+function secp256k1KeyMapped(value: Uint8Array): PubKey {
+  const id = bytesId(value);
+  let key = secp256k1Keys.get(id);
+  if (key === undefined) {
+    key = freezeKey(decodeAnyPubKey({ typeUrl: SECP256K1_PUBKEY_URL, value: value.slice() }, 0));
+    if (secp256k1Keys.size >= MAX_REMEMBERED_KEYS) secp256k1Keys.clear();
+    secp256k1Keys.set(id, key);
+  }
   return key;
 }
 

@@ -8,6 +8,7 @@
 import { type AuthInfo, type TxBody, type TxRaw, decodeAuthInfo, decodeTxBody, decodeTxRaw } from "../codec/tx.ts";
 import { sha256 } from "../crypto/index.ts";
 import { parseAccountAddress } from "../primitives/bech32.ts";
+import { bytesEqual } from "../primitives/bytes.ts";
 import { bytesId } from "./bytesId.ts";
 import { type Coin, coinsFromProto } from "./coins.ts";
 import { AppError, SdkErrors } from "./errors.ts";
@@ -88,7 +89,7 @@ export function decodeTx(bytes: Uint8Array, services: ReadonlyMap<string, MsgSer
   if (decoded.length === 0) throw SdkErrors.InvalidRequest.wrap("must contain at least one message");
   const msgs: RoutedMsg[] = [];
   const signers: Uint8Array[] = [];
-  const seen = new Set<string>();
+  const seen: SeenSigners = { ids: undefined };
   for (const d of decoded) {
     if (d.service === undefined) throw SdkErrors.UnknownRequest.wrap(`no message handler found for ${d.typeUrl}`);
     const msgSigners = d.service.signers(d.msg);
@@ -115,48 +116,59 @@ export function decodeTx(bytes: Uint8Array, services: ReadonlyMap<string, MsgSer
   };
 }
 
-/** Appends `s` to `signers` unless already there (`seen` holds the ids of those listed). */
-function addSigner(signers: Uint8Array[], seen: Set<string>, s: Uint8Array): void {
+/** The ids of the signers listed, made once a tx has more than a few (a tx has one or two). */
+interface SeenSigners {
+  ids: Set<string> | undefined;
+}
+
+/** Up to this many signers are compared byte for byte; past it, by id in a set. */
+const SIGNERS_SCANNED = 8;
+
+/** Appends `s` to `signers` unless the same bytes are already there. */
+function addSigner(signers: Uint8Array[], seen: SeenSigners, s: Uint8Array): void {
+  if (seen.ids === undefined) {
+    for (let i = 0; i < signers.length; i++) if (bytesEqual(signers[i]!, s)) return;
+    if (signers.length < SIGNERS_SCANNED) {
+      signers.push(s);
+      return;
+    }
+    seen.ids = new Set(signers.map(bytesId));
+  }
   const id = bytesId(s);
-  if (!seen.has(id)) {
-    seen.add(id);
+  if (!seen.ids.has(id)) {
+    seen.ids.add(id);
     signers.push(s);
   }
 }
 
-/** The sha256 of a decoded tx's bytes, when the decoded-tx cache computed it (its id). */
+/** Tx hashes already computed, by decoded tx (a compute tx asks for its hash once per message). */
 const knownHashes = new WeakMap<DecodedTx, string>();
-
-/** The last id `DecodedTxCache.idOf` made, and of which array. */
-let lastId: { readonly bytes: Uint8Array; readonly id: string } | undefined;
 
 const HEX_DIGITS = "0123456789ABCDEF";
 
-/**
- * The tx hash as upstream prints it: sha256 of the tx bytes, upper-case hex. Taken from the
- * decoded-tx cache's id when the tx came through it (the id is that very digest), else computed.
- */
+/** The tx hash as upstream prints it: sha256 of the tx bytes, upper-case hex (computed on first use). */
 export function txHashHex(tx: DecodedTx): string {
-  const id = knownHashes.get(tx);
-  if (id === undefined) {
-    let hex = "";
+  let hex = knownHashes.get(tx);
+  if (hex === undefined) {
+    hex = "";
     for (const b of sha256(tx.bytes)) hex += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
-    return hex;
-  }
-  let hex = "";
-  for (let i = 0; i < id.length; i++) {
-    const b = id.charCodeAt(i);
-    hex += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
+    knownHashes.set(tx, hex);
   }
   return hex;
 }
 
+/** How many of a tx's last bytes (its last signature's tail) its cache id holds. */
+const ID_TAIL = 24;
+const ID_SCRATCH = new Uint8Array(4 + ID_TAIL);
+
 /**
- * Decoded txs by the sha256 of their bytes, so that a tx CheckTx decoded (and re-checked after each
- * commit) is not decoded again when its block runs. Decoding is a pure function of the bytes (and of
- * the app's fixed message routes), so a remembered decoding is the one a fresh decode would give: it
- * cannot change a result. Only successful decodings are kept, each made from a private copy of the
- * bytes (the caller's array may be reused after the call). Bounded: the oldest entry goes first.
+ * Decoded txs by their bytes, so that a tx CheckTx decoded (and re-checked after each commit) is not
+ * decoded again when its block runs. Decoding is a pure function of the bytes (and of the app's fixed
+ * message routes), so a remembered decoding is the one a fresh decode would give: it cannot change a
+ * result. Entries are found by a cheap id (the length and the last bytes, i.e. the tail of the last
+ * signature) and then compared byte for byte with the asked bytes, so txs whose ids collide only miss
+ * the cache (no hashing per tx). Only successful decodings are kept, each made from a private copy of
+ * the bytes (the caller's array may be reused after the call). Bounded: the oldest entry goes first.
  */
 export class DecodedTxCache {
   private readonly entries = new Map<string, DecodedTx>();
@@ -180,21 +192,43 @@ export class DecodedTxCache {
     return this.keptBytes;
   }
 
-  /** The cache id of `bytes`: their sha256 as a 32-character string. */
+  /**
+   * The lookup id of `bytes`: their length and last bytes. Equal bytes give equal ids; different bytes
+   * may share one (the entry's bytes are compared before it is used).
+   */
   static idOf(bytes: Uint8Array): string {
-    const id = bytesId(sha256(bytes));
-    lastId = { bytes, id };
-    return id;
+    // Built in one scratch array and made a string in one step (a concatenation would make a string
+    // the map lookup has to flatten first): 4 length bytes, then the tail, zero-padded.
+    const n = bytes.length;
+    const scratch = ID_SCRATCH;
+    scratch[0] = n & 0xff;
+    scratch[1] = (n >>> 8) & 0xff;
+    scratch[2] = (n >>> 16) & 0xff;
+    scratch[3] = n >>> 24;
+    const from = n <= ID_TAIL ? 0 : n - ID_TAIL;
+    let at = 4;
+    for (let i = from; i < n; i++) scratch[at++] = bytes[i]!;
+    while (at < scratch.length) scratch[at++] = 0;
+    return bytesId(scratch);
   }
 
-  get(id: string): DecodedTx | undefined {
-    return this.entries.get(id);
+  /** The remembered decoding of exactly these bytes, if any. */
+  get(bytes: Uint8Array): DecodedTx | undefined {
+    const tx = this.entries.get(DecodedTxCache.idOf(bytes));
+    return tx !== undefined && bytesEqual(tx.bytes, bytes) ? tx : undefined;
+  }
+
+  /** Whether `tx` itself is the entry kept for its bytes. */
+  holds(tx: DecodedTx): boolean {
+    return this.entries.get(DecodedTxCache.idOf(tx.bytes)) === tx;
   }
 
   /** Removes and returns the entry (a block runs a tx once; its decoding is not needed after). */
-  take(id: string): DecodedTx | undefined {
+  take(bytes: Uint8Array): DecodedTx | undefined {
+    const id = DecodedTxCache.idOf(bytes);
     const tx = this.entries.get(id);
-    if (tx !== undefined) this.drop(id, tx);
+    if (tx === undefined || !bytesEqual(tx.bytes, bytes)) return undefined;
+    this.drop(id, tx);
     return tx;
   }
 
@@ -203,12 +237,16 @@ export class DecodedTxCache {
     this.keptBytes -= tx.bytes.length;
   }
 
-  /** Decodes a copy of `bytes` and remembers the result under `id`; throws what `decodeTx` throws. */
-  decodeAndKeep(id: string, bytes: Uint8Array, services: ReadonlyMap<string, MsgService>): DecodedTx {
+  /**
+   * The remembered decoding of these bytes, else decodes a copy of them and remembers the result
+   * (unless another tx holds its id); throws what `decodeTx` throws.
+   */
+  decodeAndKeep(bytes: Uint8Array, services: ReadonlyMap<string, MsgService>): DecodedTx {
+    const id = DecodedTxCache.idOf(bytes);
+    const known = this.entries.get(id);
+    if (known !== undefined && bytesEqual(known.bytes, bytes)) return known;
     const tx = decodeTx(bytes.slice(), services);
-    // The id is known to be the digest only when `idOf` just made it from these very bytes.
-    if (lastId?.bytes === bytes && lastId.id === id) knownHashes.set(tx, id);
-    if (this.capacity <= 0 || bytes.length > this.maxBytes / 16 || this.entries.has(id)) return tx;
+    if (this.capacity <= 0 || bytes.length > this.maxBytes / 16 || known !== undefined) return tx;
     while (
       this.entries.size > 0 &&
       (this.entries.size >= this.capacity || this.keptBytes + bytes.length > this.maxBytes)

@@ -17,7 +17,8 @@ import { SignatureCache } from "../../src/app/sigCache.ts";
 import { decodeAccountPubKey, type PubKey, type SigData } from "../../src/app/sigVerify.ts";
 import { DecodedTxCache, decodeTx, txHashHex } from "../../src/app/txDecode.ts";
 import { accountFromAny } from "../../src/app/auth/keeper.ts";
-import { accountKey as accountKeyOf } from "../../src/app/auth/keys.ts";
+import { accountKey as accountKeyOf, accountKeyShared } from "../../src/app/auth/keys.ts";
+import { balanceKey, balanceKeyShared } from "../../src/app/bank/keys.ts";
 import { decodeAny } from "../../src/codec/tx.ts";
 import { sha256 } from "../../src/crypto/index.ts";
 import { toHex } from "../../src/primitives/hex.ts";
@@ -135,37 +136,64 @@ describe("decoded-tx cache", () => {
     const ids = txs.map((tx) => DecodedTxCache.idOf(tx));
     assert.equal(new Set(ids).size, 3);
     const junk = Uint8Array.of(9);
-    assert.throws(() => cache.decodeAndKeep(DecodedTxCache.idOf(junk), junk, routes));
+    assert.throws(() => cache.decodeAndKeep(junk, routes));
     assert.equal(cache.size, 0, "a failed decoding is not kept");
-    const decoded = cache.decodeAndKeep(ids[0]!, txs[0]!, routes);
+    const decoded = cache.decodeAndKeep(txs[0]!, routes);
     assert.notEqual(decoded.bytes, txs[0], "decoded from a copy");
     assert.deepEqual(decoded.bytes, txs[0]);
-    assert.equal(cache.get(ids[0]!), decoded);
-    cache.decodeAndKeep(ids[1]!, txs[1]!, routes);
-    cache.decodeAndKeep(ids[2]!, txs[2]!, routes);
+    assert.equal(cache.get(txs[0]!), decoded);
+    assert.equal(cache.get(txs[0]!.slice()), decoded, "found by the bytes, not the array");
+    assert.equal(cache.decodeAndKeep(txs[0]!, routes), decoded, "kept decodings are handed out again");
+    cache.decodeAndKeep(txs[1]!, routes);
+    cache.decodeAndKeep(txs[2]!, routes);
     assert.equal(cache.size, 2);
-    assert.equal(cache.get(ids[0]!), undefined, "the oldest went first");
-    assert.deepEqual(cache.take(ids[1]!)?.bytes, txs[1]);
-    assert.equal(cache.get(ids[1]!), undefined, "take removes");
-    assert.notEqual(cache.get(ids[2]!), undefined);
+    assert.equal(cache.get(txs[0]!), undefined, "the oldest went first");
+    assert.deepEqual(cache.take(txs[1]!)?.bytes, txs[1]);
+    assert.equal(cache.get(txs[1]!), undefined, "take removes");
+    assert.notEqual(cache.get(txs[2]!), undefined);
     // The byte bound: txs of one length L under a budget of 16·L keep 16; a longer tx is not kept.
     const many = Array.from({ length: 20 }, (_, s) => send(keys[0]!, keys[1]!, "1", BigInt(s + 1)));
     const length = many[0]!.length;
     assert.ok(many.every((tx) => tx.length === length));
     const byBytes = new DecodedTxCache(100, 16 * length);
-    for (const tx of many) byBytes.decodeAndKeep(DecodedTxCache.idOf(tx), tx, routes);
+    for (const tx of many) byBytes.decodeAndKeep(tx, routes);
     assert.equal(byBytes.size, 16);
     assert.equal(byBytes.bytes, 16 * length);
-    assert.equal(byBytes.get(DecodedTxCache.idOf(many[3]!)), undefined);
-    assert.notEqual(byBytes.get(DecodedTxCache.idOf(many[4]!)), undefined);
+    assert.equal(byBytes.get(many[3]!), undefined);
+    assert.notEqual(byBytes.get(many[4]!), undefined);
     const long = send(keys[0]!, keys[1]!, "1", 0n, { memo: "m".repeat(100) });
-    byBytes.decodeAndKeep(DecodedTxCache.idOf(long), long, routes);
-    assert.equal(byBytes.get(DecodedTxCache.idOf(long)), undefined, "above a sixteenth of the budget");
-    byBytes.take(DecodedTxCache.idOf(many[19]!));
+    byBytes.decodeAndKeep(long, routes);
+    assert.equal(byBytes.get(long), undefined, "above a sixteenth of the budget");
+    byBytes.take(many[19]!);
     assert.equal(byBytes.bytes, 15 * length);
     const off = new DecodedTxCache(0);
-    off.decodeAndKeep(ids[0]!, txs[0]!, routes);
+    off.decodeAndKeep(txs[0]!, routes);
     assert.equal(off.size, 0);
+  });
+
+  it("txs whose ids collide (same length and tail, other bytes) never get each other's decoding", () => {
+    const routes = new Map(bankMsgServices(new BankKeeper(new AuthKeeper(), [])).map((s) => [s.typeUrl, s]));
+    const cache = new DecodedTxCache(10);
+    const a = send(keys[0]!, keys[1]!, "1", 0n);
+    const b = send(keys[0]!, keys[1]!, "2", 0n);
+    assert.equal(a.length, b.length);
+    // b with a's tail: the same id, other bytes (its signature no longer matches, but it decodes).
+    const twin = b.slice();
+    twin.set(a.subarray(a.length - 24), twin.length - 24);
+    assert.equal(DecodedTxCache.idOf(twin), DecodedTxCache.idOf(a));
+    const first = cache.decodeAndKeep(a, routes);
+    assert.equal(cache.get(twin), undefined, "a colliding id is a miss");
+    assert.equal(cache.take(twin), undefined);
+    const other = cache.decodeAndKeep(twin, routes);
+    assert.notEqual(other, first);
+    assert.deepEqual(other.bytes, twin);
+    assert.equal(cache.get(a), first, "the kept entry stays");
+    assert.deepEqual(
+      other.msgs.map((m) => m.msg),
+      decodeTx(twin, routes).msgs.map((m) => m.msg),
+    );
+    assert.equal(cache.take(a), first);
+    assert.equal(cache.size, 0);
   });
 });
 
@@ -331,15 +359,12 @@ describe("tx hashes", () => {
     const cache = new DecodedTxCache(10);
     const txs = [0n, 1n, 2n].map((seq) => send(keys[0]!, keys[1]!, "1", seq));
     const want = (b: Uint8Array) => toHex(sha256(b)).toUpperCase();
-    // Through the cache, with the id made from the bytes.
-    const viaId = cache.decodeAndKeep(DecodedTxCache.idOf(txs[0]!), txs[0]!, services);
-    assert.equal(txHashHex(viaId), want(txs[0]!));
-    // An id that is not the digest of these bytes is never taken for it.
-    DecodedTxCache.idOf(txs[2]!);
-    const otherId = cache.decodeAndKeep(DecodedTxCache.idOf(txs[2]!).replace(/^./, "x"), txs[1]!, services);
-    assert.equal(txHashHex(otherId), want(txs[1]!));
-    const stale = cache.decodeAndKeep(DecodedTxCache.idOf(txs[0]!), txs[2]!, services);
-    assert.equal(txHashHex(stale), want(txs[2]!));
+    // Through the cache, twice (the second answer is the memo's).
+    const viaCache = cache.decodeAndKeep(txs[0]!, services);
+    assert.equal(txHashHex(viaCache), want(txs[0]!));
+    assert.equal(txHashHex(viaCache), want(txs[0]!));
+    const other = cache.decodeAndKeep(txs[1]!, services);
+    assert.equal(txHashHex(other), want(txs[1]!));
     // Without the cache.
     assert.equal(txHashHex(decodeTx(txs[2]!, services)), want(txs[2]!));
   });
@@ -359,5 +384,80 @@ describe("bytesId", () => {
     assert.equal(bytesId(big), bytesId(big.slice()));
     assert.notEqual(bytesId(big), bytesId(changed));
     assert.equal(bytesId(big).length, 10_000);
+  });
+});
+
+describe("signer lists and shared keys", () => {
+  it("decodeTx lists each signer once, in first-appearance order, for few and for many signers", () => {
+    const services = new Map(bankMsgServices(new BankKeeper(new AuthKeeper(), [])).map((s) => [s.typeUrl, s]));
+    const many = Array.from({ length: 14 }, (_, i) => testKey(`signers ${i}`));
+    for (const count of [1, 3, 8, 9, 14]) {
+      // Each of `count` senders twice, interleaved, plus a repeat of the first at the end.
+      const order = [
+        ...Array.from({ length: count }, (_, i) => i),
+        ...Array.from({ length: count }, (_, i) => count - 1 - i),
+        0,
+      ];
+      const messages = order.map((i) => sendMsg(many[i]!.bech32, many[0]!.bech32, [{ denom: "uscrt", amount: "1" }]));
+      const tx = decodeTx(signTx({ messages, signer: many[0]!, accountNumber: 0n, sequence: 0n }), services);
+      assert.deepEqual(
+        tx.signers.map((s) => toHex(s)),
+        many.slice(0, count).map((k) => toHex(k.address)),
+        `${count} signers`,
+      );
+    }
+  });
+
+  it("the shared account and balance keys are the keys, whatever was asked before", () => {
+    const addresses = Array.from({ length: 20 }, (_, i) => sha256(Uint8Array.of(i)).subarray(0, 20 - (i % 3)));
+    for (let round = 0; round < 3; round++) {
+      for (const a of addresses) {
+        assert.deepEqual(accountKeyShared(a), accountKeyOf(a));
+        for (const denom of ["uscrt", "ufoo", "é"]) assert.deepEqual(balanceKeyShared(a, denom), balanceKey(a, denom));
+      }
+    }
+    // Prefixes of one another: an address never matches a longer one's key.
+    const long = Uint8Array.from({ length: 32 }, (_, i) => i);
+    assert.deepEqual(accountKeyShared(long), accountKeyOf(long));
+    assert.deepEqual(accountKeyShared(long.subarray(0, 20)), accountKeyOf(long.subarray(0, 20)));
+    assert.deepEqual(balanceKeyShared(long.subarray(0, 20), "uscrt"), balanceKey(long.subarray(0, 20), "uscrt"));
+    assert.deepEqual(balanceKeyShared(long, "uscrt"), balanceKey(long, "uscrt"));
+  });
+});
+
+describe("verifications across CheckTx, re-check and the block", () => {
+  it("a tx CheckTx verified is not verified again by a re-check or by its block; a tx it never saw is", () => {
+    const app = appWith({});
+    let verified = 0;
+    let memoHits = 0;
+    const remember = SignatureCache.prototype.rememberVerified;
+    const was = SignatureCache.prototype.wasVerified;
+    SignatureCache.prototype.rememberVerified = function (...args: Parameters<typeof remember>) {
+      verified++;
+      return remember.apply(this, args);
+    };
+    SignatureCache.prototype.wasVerified = function (...args: Parameters<typeof was>) {
+      const hit = was.apply(this, args);
+      if (hit) memoHits++;
+      return hit;
+    };
+    try {
+      const checked = [send(keys[0]!, keys[1]!, "5", 0n), send(keys[1]!, keys[2]!, "6", 0n)];
+      const unseen = send(keys[2]!, keys[3]!, "7", 0n);
+      for (const tx of checked) assert.equal(app.checkTx(tx).code, 0);
+      assert.equal(verified, 2, "CheckTx verifies each once");
+      for (const tx of checked) assert.equal(app.checkTx(tx.slice()).code, 32, "a repeat is a sequence mismatch");
+      assert.equal(verified, 2);
+      const res = app.finalizeBlock({ height: 2, timeNanos: blockTime(2), txs: [...checked, unseen] });
+      assert.deepEqual(
+        res.txResults.map((r) => r.code),
+        [0, 0, 0],
+      );
+      assert.equal(verified, 3, "only the tx CheckTx never saw is verified in the block");
+      assert.ok(memoHits >= 2, `the block found CheckTx's verifications (${memoHits})`);
+    } finally {
+      SignatureCache.prototype.rememberVerified = remember;
+      SignatureCache.prototype.wasVerified = was;
+    }
   });
 });

@@ -22,8 +22,35 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
 }
 
+/**
+ * The last few addresses encoded and their texts, compared byte for byte before the map: a tx encodes
+ * its sender, recipient and the fee collector several times each, and a hit here makes no id string.
+ */
+const RECENT = 8;
+const recentBytes: Uint8Array[] = [];
+const recentTexts: string[] = [];
+let recentNext = 0;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** `encodeAddress(canonical)` with the `secret` prefix. */
 export function encodeAccountAddress(canonical: Uint8Array): string {
+  for (let i = 0; i < recentBytes.length; i++) if (sameBytes(recentBytes[i]!, canonical)) return recentTexts[i]!;
+  const text = encodeAccountAddressMapped(canonical);
+  // A private copy: the caller's array may change after the call.
+  recentBytes[recentNext] = canonical.slice();
+  recentTexts[recentNext] = text;
+  recentNext = (recentNext + 1) % RECENT;
+  return text;
+}
+
+function encodeAccountAddressMapped(canonical: Uint8Array): string {
   const key = bytesId(canonical);
   let text = encoded.get(key);
   if (text === undefined) {

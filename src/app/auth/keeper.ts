@@ -17,7 +17,7 @@ import { type Any, decodeAny, encodeAny } from "../../codec/tx.ts";
 import { sha256 } from "../../crypto/index.ts";
 import { decodeAccountAddress as decodeAddress, encodeAccountAddress as encodeAddress } from "./addressCache.ts";
 import { be64, bytesEqual, readBe64, utf8Encode } from "../../primitives/bytes.ts";
-import { prefixEnd } from "../../store/index.ts";
+import { prefixEnd, setOwned } from "../../store/index.ts";
 import type { Context } from "../context.ts";
 import { InvariantError } from "../errors.ts";
 import {
@@ -25,7 +25,7 @@ import {
   AUTH_STORE,
   GLOBAL_ACCOUNT_NUMBER_KEY,
   PARAMS_KEY,
-  accountKey,
+  accountKeyShared,
   accountNumberKey,
 } from "./keys.ts";
 import { type AuthParams, DEFAULT_AUTH_PARAMS } from "./params.ts";
@@ -110,19 +110,41 @@ function freezeAccount(acc: Account): Account {
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/** Key type URLs found printable ASCII (a chain has a handful; tested once each). */
+const printableTypeUrls = new Set<string>();
+
+function isPrintableAscii(text: string): boolean {
+  if (printableTypeUrls.has(text)) return true;
+  if (!PRINTABLE_ASCII.test(text)) return false;
+  if (printableTypeUrls.size < 64) printableTypeUrls.add(text);
+  return true;
+}
+
 /**
  * What decoding the stored form of base account `acc` gives (`accountFromAny(decodeAny(bytes), address)`):
  * the same fields in the same order, with copies of its arrays, frozen.
  */
 function decodedCopy(acc: Account): Account {
+  // Arrays and keys that already belong to a remembered account (the usual case: the ante writes a
+  // copy of an account it read, with a new sequence) are never changed by anyone: shared, not copied.
   const pubKey =
-    acc.pubKey === undefined ? undefined : { typeUrl: acc.pubKey.typeUrl, value: acc.pubKey.value.slice() };
+    acc.pubKey === undefined || memoOwned.has(acc.pubKey)
+      ? acc.pubKey
+      : owned({ typeUrl: acc.pubKey.typeUrl, value: acc.pubKey.value.slice() });
   return freezeAccount({
-    address: acc.address.slice(),
+    address: memoOwned.has(acc.address) ? acc.address : owned(acc.address.slice()),
     pubKey,
     accountNumber: acc.accountNumber,
     sequence: acc.sequence,
   });
+}
+
+/** Arrays and key objects of remembered accounts: private to the memo (copies or stored bytes). */
+const memoOwned = new WeakSet<object>();
+
+function owned<T extends object>(x: T): T {
+  memoOwned.add(x);
+  return x;
 }
 
 export class AuthKeeper {
@@ -150,31 +172,36 @@ export class AuthKeeper {
   }
 
   getAccount(ctx: Context, address: Uint8Array): Account | undefined {
-    const bytes = ctx.kv(AUTH_STORE).get(accountKey(address));
+    const bytes = ctx.kv(AUTH_STORE).get(accountKeyShared(address));
     if (bytes === undefined) return undefined;
     const known = decodedAccounts.get(bytes);
     // The same bytes under another key (never the case for values the stores hand out) decode afresh.
     if (known !== undefined && bytesEqual(known.address, address)) return known;
     // The address is copied: the caller's array stays the caller's.
     const acc = freezeAccount(accountFromAny(decodeAny(bytes), address.slice()));
-    if (known === undefined) decodedAccounts.set(bytes, acc);
+    if (known === undefined) {
+      // Its address is a private copy and its key is decoded from the stored bytes (never changed).
+      owned(acc.address);
+      if (acc.pubKey !== undefined) owned(acc.pubKey);
+      decodedAccounts.set(bytes, acc);
+    }
     return acc;
   }
 
   hasAccount(ctx: Context, address: Uint8Array): boolean {
-    return ctx.kv(AUTH_STORE).has(accountKey(address));
+    return ctx.kv(AUTH_STORE).has(accountKeyShared(address));
   }
 
   setAccount(ctx: Context, acc: Account): void {
     const kv = ctx.kv(AUTH_STORE);
-    const key = accountKey(acc.address);
-    kv.set(key, encodeAccount(acc));
+    const key = accountKeyShared(acc.address);
+    setOwned(kv, key, encodeAccount(acc)); // a never-changed key, a fresh value
     kv.set(accountNumberKey(acc.accountNumber), acc.address);
     // The branch's own copy of the bytes (read without gas) decodes to this very account: remember it,
     // so the next read of the account (the tx's messages, the next tx of the sender) skips decoding.
     // (Base accounts whose key type is plain ASCII: a string that is not well-formed UTF-16 would not
     // come back the same from its UTF-8 bytes.)
-    if (acc.module === undefined && (acc.pubKey === undefined || PRINTABLE_ASCII.test(acc.pubKey.typeUrl))) {
+    if (acc.module === undefined && (acc.pubKey === undefined || isPrintableAscii(acc.pubKey.typeUrl))) {
       const stored = ctx.store.getStore(AUTH_STORE).get(key);
       if (stored !== undefined && !decodedAccounts.has(stored)) decodedAccounts.set(stored, decodedCopy(acc));
     }

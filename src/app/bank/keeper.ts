@@ -11,7 +11,7 @@ import { encodeAccountAddress as encodeAddress } from "../auth/addressCache.ts";
 import { utf8Decode } from "../../primitives/bytes.ts";
 import { toHex } from "../../primitives/hex.ts";
 import { bytesId } from "../bytesId.ts";
-import { prefixEnd } from "../../store/index.ts";
+import { prefixEnd, setOwned } from "../../store/index.ts";
 import { type Coin, coinsString } from "../coins.ts";
 import type { Context } from "../context.ts";
 import { InvariantError, SdkErrors } from "../errors.ts";
@@ -26,6 +26,7 @@ import {
   PARAMS_KEY,
   SUPPLY_PREFIX,
   balanceKey,
+  balanceKeyShared,
   balancesPrefix,
   metadataKey,
   supplyKey,
@@ -136,7 +137,7 @@ export class BankKeeper {
   }
 
   getBalance(ctx: Context, address: Uint8Array, denom: string): bigint {
-    const bytes = ctx.kv(BANK_STORE).get(balanceKey(address, denom));
+    const bytes = ctx.kv(BANK_STORE).get(balanceKeyShared(address, denom));
     return bytes === undefined ? 0n : decodeStoredAmount(bytes);
   }
 
@@ -154,7 +155,7 @@ export class BankKeeper {
     if (amount < 0n) throw new InvariantError("negative balance");
     const kv = ctx.kv(BANK_STORE);
     if (amount === 0n) kv.delete(balanceKey(address, denom));
-    else kv.set(balanceKey(address, denom), encodeAmount(amount));
+    else setOwned(kv, balanceKeyShared(address, denom), encodeAmount(amount)); // a never-changed key, a fresh value
   }
 
   /** Genesis and tests: set a balance without events or supply changes. */

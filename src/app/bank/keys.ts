@@ -31,3 +31,34 @@ export const balanceKey = (address: Uint8Array, denom: string): Uint8Array => {
 };
 export const supplyKey = (denom: string): Uint8Array => concatBytes(SUPPLY_PREFIX, utf8Encode(denom));
 export const metadataKey = (denom: string): Uint8Array => concatBytes(METADATA_PREFIX, utf8Encode(denom));
+
+/**
+ * `balanceKey(address, denom)` from a small ring of the last keys made (compared by content): a send
+ * reads and writes the sender's, the recipient's and the fee collector's balances. The array is shared
+ * (with the ring, and with the stores it is handed to): nobody may change it.
+ */
+export function balanceKeyShared(address: Uint8Array, denom: string): Uint8Array {
+  const n = address.length;
+  for (let r = 0; r < RING; r++) {
+    const entry = ring[r];
+    if (entry === undefined || entry.denom !== denom) continue;
+    const key = entry.key;
+    if (key[1] !== n || key.length < 2 + n) continue;
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (key[i + 2] !== address[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return key;
+  }
+  const key = balanceKey(address, denom);
+  ring[ringNext] = { denom, key };
+  ringNext = (ringNext + 1) % RING;
+  return key;
+}
+
+const RING = 8;
+const ring: Array<{ readonly denom: string; readonly key: Uint8Array } | undefined> = [];
+let ringNext = 0;
