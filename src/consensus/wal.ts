@@ -32,14 +32,23 @@ export function crc32(data: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/** One WAL record: `length u32 BE ‖ crc32(payload) u32 BE ‖ payload`. */
 export function encodeWalRecord(payload: Uint8Array): Uint8Array {
+  return encodeWalRecordWith(payload, crc32);
+}
+
+/**
+ * `encodeWalRecord` with another implementation `crc` of the same CRC-32 (the impure driver passes
+ * zlib's native one; the records are the same bytes).
+ */
+export function encodeWalRecordWith(payload: Uint8Array, crc: (data: Uint8Array) => number): Uint8Array {
   if (payload.length === 0 || payload.length > WAL_MAX_RECORD_BYTES) {
     throw new ConsensusError("WAL_RECORD_TOO_LARGE", `WAL record of ${payload.length} bytes`);
   }
   const out = new Uint8Array(WAL_HEADER_BYTES + payload.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, payload.length, false);
-  view.setUint32(4, crc32(payload), false);
+  view.setUint32(4, crc(payload) >>> 0, false);
   out.set(payload, WAL_HEADER_BYTES);
   return out;
 }

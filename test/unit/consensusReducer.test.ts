@@ -543,3 +543,45 @@ describe("consensus reducer: Algorithm 1 rule by rule", () => {
     assert.deepEqual(timeouts(resumeEffects(n.state)), ["prevote@0:500"]);
   });
 });
+
+describe("own signatures", () => {
+  it("the node's own signed vote counts without a second verification; a peer's vote with that signature does not", () => {
+    // Steps by hand (no automatic signing): the prevote is requested and still pending.
+    let state = createConsensusState(TEST_CONFIG, V.byIndex[ME]!.address);
+    const feed = (event: ConsensusEvent): ConsensusEffect[] => {
+      const r = step(state, event);
+      state = r.state;
+      return [...r.effects];
+    };
+    feed({ type: "startHeight", height: H, validators: V.set });
+    const pv = V.byIndex[proposerIndex(0)]!;
+    feed({ type: "proposal", proposal: makeProposal(pv, H, 0, -1, A.blockId), block: A.block });
+    const effects = feed({ type: "blockValidity", height: H, blockId: A.blockId, valid: true });
+    const request = effects.find((e) => e.type === "signVote");
+    assert.ok(request !== undefined && request.type === "signVote" && request.vote.type === PREVOTE);
+    const signed = signVote(V.byIndex[ME]!, CHAIN_ID, { ...request.vote, timestamp: T0 });
+    assert.ok(signed.ok);
+    // What the privval signed is not verified again: even a signature that would not verify counts.
+    const garbled: Vote = { ...signed.signed, signature: new Uint8Array(64).fill(1) };
+    const before = state;
+    const own = feed({ type: "signedVote", vote: garbled });
+    assert.equal(own.filter((e) => e.type === "invalidInput").length, 0);
+    assert.deepEqual(state.votes["0"]?.prevotes.votes[ME], garbled, "the own vote is in the prevote set");
+    assert.ok(own.some((e) => e.type === "broadcastVote"));
+    // The same vote as a peer's input (a node that is not its signer) is verified and refused.
+    const other = new Node(V, OTHERS[0]!);
+    other.start();
+    other.propose(0, A);
+    const peer = other.input({ type: "vote", vote: garbled });
+    assert.ok(
+      peer.some((e) => e.type === "invalidInput"),
+      "a peer's vote with a bad signature is refused",
+    );
+    // And a signedVote that is not the node's own (another validator's address) is verified too.
+    const foreign = step(before, {
+      type: "signedVote",
+      vote: { ...garbled, validatorAddress: V.byIndex[OTHERS[0]!]!.address, validatorIndex: OTHERS[0]! },
+    });
+    assert.equal(foreign.state.votes["0"]?.prevotes.votes[OTHERS[0]!] ?? null, null);
+  });
+});

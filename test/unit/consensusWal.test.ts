@@ -9,14 +9,20 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import fc from "fast-check";
 import { sha256 } from "../../src/crypto/index.ts";
-import { ConsensusDriver, replayEvents, recoverDriver, type DriverIo } from "../../src/consensus/driver/driver.ts";
+import {
+  ConsensusDriver,
+  replayEvents,
+  recoverDriver,
+  walCrc32,
+  type DriverIo,
+} from "../../src/consensus/driver/driver.ts";
 import { openFileWal } from "../../src/consensus/driver/fileWal.ts";
 import { MemoryWal } from "../../src/consensus/driver/memoryWal.ts";
 import { createConsensusState } from "../../src/consensus/reducer.ts";
 import { decodeEvent, encodeEvent, toCanonicalJson } from "../../src/consensus/serialize.ts";
 import type { ConsensusEvent } from "../../src/consensus/types.ts";
 import { nextHeightValidatorSet } from "../../src/consensus/validatorSet.ts";
-import { decodeWal, encodeWalRecord } from "../../src/consensus/wal.ts";
+import { crc32, decodeWal, encodeWalRecord, encodeWalRecordWith } from "../../src/consensus/wal.ts";
 import { isCodedError } from "../../src/primitives/errors.ts";
 import { makeValidators, TEST_CONFIG } from "./consensusFixtures.ts";
 
@@ -45,6 +51,20 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe("WAL records", () => {
+  it("the driver's native CRC-32 is wal.ts's: the same value, the same record bytes", () => {
+    assert.equal(walCrc32(new TextEncoder().encode("123456789")), 0xcbf43926);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 3000 }), (payload) => {
+        assert.equal(walCrc32(payload), crc32(payload));
+        assert.deepEqual(encodeWalRecordWith(payload, walCrc32), encodeWalRecord(payload));
+      }),
+    );
+    // A payload at an offset of a larger buffer (as encoders hand out subarrays).
+    const big = new Uint8Array(5000).map((_, i) => (i * 7) & 0xff);
+    const sub = big.subarray(123, 4000);
+    assert.equal(walCrc32(sub), crc32(sub));
+  });
+
   it("round-trips events exactly", () => {
     const d = decodeWal(whole);
     assert.equal(d.tornBytes, 0);

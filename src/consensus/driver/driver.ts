@@ -17,13 +17,14 @@
  * is run during replay), rebuilds the privval's last-signed state from the signatures the WAL holds,
  * then runs `resumeEffects` so that timers, pending questions and the node's own messages are re-issued.
  */
+import { crc32 as nativeCrc32 } from "node:zlib";
 import type { Proposal, Timestamp, Vote } from "../../codec/consensus.ts";
 import { SignedMsgType } from "../../codec/consensus.ts";
 import { recordSigned, signProposal, signVote, type PrivValidator } from "../privval.ts";
 import { resumeEffects, step } from "../reducer.ts";
 import { decodeEvent, encodeEvent } from "../serialize.ts";
 import type { ConsensusEffect, ConsensusEvent, ConsensusState } from "../types.ts";
-import { encodeWalRecord } from "../wal.ts";
+import { encodeWalRecordWith } from "../wal.ts";
 
 /** Where WAL records go: `append` writes one record; `sync` makes everything appended durable. */
 export interface WalSink {
@@ -43,6 +44,11 @@ export interface DriverIo {
   decide(effect: Extract<ConsensusEffect, { type: "decide" }>): void;
   evidence(effect: Extract<ConsensusEffect, { type: "evidence" }>): void;
   invalidInput?(reason: string): void;
+}
+
+/** The WAL records' CRC-32 through zlib (native code): IEEE CRC-32 as `crc32` of wal.ts. */
+export function walCrc32(data: Uint8Array): number {
+  return nativeCrc32(data) >>> 0;
 }
 
 type Broadcast = Extract<ConsensusEffect, { type: "broadcastVote" | "broadcastProposal" }>;
@@ -131,7 +137,8 @@ export class ConsensusDriver {
   }
 
   private apply(event: ConsensusEvent): void {
-    this.wal.append(encodeWalRecord(encodeEvent(event)));
+    // zlib's CRC-32 (native; the same value as wal.ts's table one), for records that carry a block.
+    this.wal.append(encodeWalRecordWith(encodeEvent(event), walCrc32));
     this.unsynced = true;
     const { state, effects } = step(this.stateValue, event);
     this.stateValue = state;
