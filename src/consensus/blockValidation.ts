@@ -193,6 +193,11 @@ export function txsHash(txs: readonly Uint8Array[]): Uint8Array {
   return merkleRoot(txs.map((tx) => sha256(tx)));
 }
 
+/** `txsHash` from the txs' SHA-256 hashes (in block order), for a caller that has them already. */
+export function txsHashOfHashes(txHashes: readonly Uint8Array[]): Uint8Array {
+  return merkleRoot(txHashes);
+}
+
 /** `TxResultsHash` (the next header's `LastResultsHash`): Merkle root of the deterministic result bytes. */
 export function txResultsHash(results: readonly DeterministicTxResult[]): Uint8Array {
   return merkleRoot(results.map(encodeDeterministicTxResult));

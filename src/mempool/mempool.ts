@@ -9,8 +9,11 @@
  *   arrival order (a later sequence number can never be reaped before an earlier one).
  * - `reap(maxBytes, maxGas)` takes txs in that order while they fit (a tx that does not fit ends its
  *   sender's run for this block; others continue).
- * - `update(included)` after each commit removes the included txs and re-checks the rest in arrival
- *   order (the app's check state starts over at every commit), dropping those that no longer pass.
+ * - `update(included, hashes?)` after each commit removes the included txs and re-checks the rest in
+ *   arrival order (the app's check state starts over at every commit), dropping those that no longer
+ *   pass. A caller that has the included txs' hashes passes them, and no tx is hashed again.
+ * - `reapWithHashes` gives the reaped txs' hashes too (the hash of each tx is computed once, at
+ *   admission).
  */
 import { toHex as bytesToHex } from "../primitives/hex.ts";
 import { MempoolError, type MempoolErrorCode } from "./errors.ts";
@@ -190,6 +193,16 @@ export class Mempool<R> {
    * (−1: no bound). The txs stay in the pool until `update`.
    */
   reap(maxBytes = -1, maxGas = -1n): Uint8Array[] {
+    return this.reapEntries(maxBytes, maxGas).map((e) => e.tx);
+  }
+
+  /** `reap`, with each tx's hash (`hashTx(tx)`, computed when it was admitted) at the same index. */
+  reapWithHashes(maxBytes = -1, maxGas = -1n): { readonly txs: Uint8Array[]; readonly hashes: Uint8Array[] } {
+    const entries = this.reapEntries(maxBytes, maxGas);
+    return { txs: entries.map((e) => e.tx), hashes: entries.map((e) => e.hash) };
+  }
+
+  private reapEntries(maxBytes: number, maxGas: bigint): Entry[] {
     // One queue per sender in arrival order (a sender "" is a queue per tx).
     const queues: Entry[][] = [];
     const bySender = new Map<string, Entry[]>();
@@ -208,7 +221,7 @@ export class Mempool<R> {
     }
     const heap = new EntryHeap();
     for (const q of queues) heap.push({ entry: q[0]!, queue: q, index: 0 });
-    const out: Uint8Array[] = [];
+    const out: Entry[] = [];
     let bytes = 0;
     let gas = 0n;
     for (let top = heap.pop(); top !== undefined; top = heap.pop()) {
@@ -216,7 +229,7 @@ export class Mempool<R> {
       if ((maxBytes >= 0 && bytes + e.tx.length > maxBytes) || (maxGas >= 0n && gas + e.gasWanted > maxGas)) {
         continue; // this sender's run ends for this block
       }
-      out.push(e.tx);
+      out.push(e);
       bytes += e.tx.length;
       gas += e.gasWanted;
       const next = top.queue[top.index + 1];
@@ -232,12 +245,20 @@ export class Mempool<R> {
 
   /**
    * After a block is committed: removes its txs (remembering their hashes so a re-broadcast is a
-   * duplicate), then re-checks the rest in arrival order and drops those that fail.
+   * duplicate), then re-checks the rest in arrival order and drops those that fail. `hashes`, when
+   * given, are the included txs' hashes (`hashTx(included[i])`, same order): no tx is hashed again.
+   * Throws MEMPOOL_INVALID_OPTIONS when their count differs from the txs'.
    */
-  update(included: readonly Uint8Array[]): UpdateResult {
+  update(included: readonly Uint8Array[], hashes?: readonly Uint8Array[]): UpdateResult {
+    if (hashes !== undefined && hashes.length !== included.length) {
+      throw new MempoolError(
+        "MEMPOOL_INVALID_OPTIONS",
+        `update: ${hashes.length} hashes given for ${included.length} included txs`,
+      );
+    }
     let removed = 0;
-    for (const tx of included) {
-      const key = bytesToHex(this.hashTx(tx));
+    for (let i = 0; i < included.length; i++) {
+      const key = bytesToHex(hashes?.[i] ?? this.hashTx(included[i]!));
       const e = this.entries.get(key);
       if (e !== undefined) {
         this.entries.delete(key);

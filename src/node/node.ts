@@ -48,6 +48,7 @@ import {
   createValidatorSet,
   decidedCommit,
   nanosToTimestamp,
+  txsHashOfHashes,
   nextHeightValidatorSet,
   timestampToNanos,
   validatorSetHash,
@@ -83,7 +84,6 @@ import {
   BLOCK_PROTOCOL,
   blockIdOf,
   consensusParamsHash,
-  dataHash,
   decodeBlock,
   emptyCommit,
   encodeBlock,
@@ -927,7 +927,9 @@ export class Node {
         : prevTime + 1_000_000n;
     const params = this.genesis.consensusParams;
     const enclaveStarting = this.enclavePromise !== undefined && this.enclaveValue === undefined;
-    const txs = enclaveStarting ? [] : this.mempool.reap(params.maxBlockBytes - 8192, params.maxBlockGas);
+    const { txs, hashes } = enclaveStarting
+      ? { txs: [], hashes: [] }
+      : this.mempool.reapWithHashes(params.maxBlockBytes - 8192, params.maxBlockGas);
     const validators = this.validatorsAt(height);
     const evidence = pendingEvidence(this.evidencePool, DEFAULT_EVIDENCE_PARAMS.maxBytes);
     const header = {
@@ -937,7 +939,7 @@ export class Node {
       time: nanosToTimestamp(timeNanos),
       lastBlockId,
       lastCommitHash: commitHash(lastCommit),
-      dataHash: dataHash(txs),
+      dataHash: txsHashOfHashes(hashes),
       validatorsHash: validatorSetHash(validators),
       nextValidatorsHash: validatorSetHash(this.validatorsAt(height + 1)),
       consensusHash: this.consensusHash,
@@ -948,6 +950,7 @@ export class Node {
     };
     const block: Block = { header, txs, evidence, lastCommit };
     const bytes = encodeBlock(block);
+    this.blockTxHashes.set(bytes, hashes);
     this.deliver({
       type: "blockCreated",
       height: BigInt(height),
@@ -967,6 +970,8 @@ export class Node {
       const h = b.header;
       const initial = height === this.genesis.initialHeight;
       const validators = this.validatorsAt(height);
+      const txHashes = b.txs.map((tx) => sha256(tx));
+      this.blockTxHashes.set(e.block, txHashes);
       const checks: [boolean, string][] = [
         [bytesEqual(blockIdOf(h, e.block).hash, e.blockId.hash), "block id does not match the header"],
         [bytesEqual(sha256(e.block), e.blockId.partSetHeader.hash) && e.blockId.partSetHeader.total === 1, "part set"],
@@ -974,7 +979,7 @@ export class Node {
         [h.height === e.height && height === this.blockStore.height + 1, "height"],
         [blockIdsEqual(h.lastBlockId, initial ? NIL_BLOCK_ID : this.blockStore.blockId(height - 1)!), "last block id"],
         [bytesEqual(h.appHash, this.app.lastAppHash), "app hash"],
-        [bytesEqual(h.dataHash, dataHash(b.txs)), "data hash"],
+        [bytesEqual(h.dataHash, txsHashOfHashes(txHashes)), "data hash"],
         [bytesEqual(h.validatorsHash, validatorSetHash(validators)), "validators hash"],
         [bytesEqual(h.consensusHash, this.consensusHash), "consensus hash"],
         [bytesEqual(h.lastCommitHash, commitHash(b.lastCommit)), "last commit hash"],
@@ -1008,6 +1013,7 @@ export class Node {
     }
     this.faultPoint?.("decided", height);
     const block = this.decodeProposed(e.block);
+    const txHashes = this.txHashesOf(e.block, block);
     const t0 = performance.now();
     const fin = this.app.finalizeBlock(this.finalizeRequest(height, block));
     const stored = {
@@ -1018,6 +1024,7 @@ export class Node {
     this.blockStore.saveBlock(height, e.block, e.blockId, e.commit, this.validatorsAt(height), {
       txs: block.txs,
       results: stored,
+      txHashes,
     });
     this.savedSeenCommit = { height, commit: e.commit };
     this.rememberValidatorUpdates(height, fin.validatorUpdates);
@@ -1033,7 +1040,7 @@ export class Node {
       appHash: toHex(this.app.lastAppHash).slice(0, 16),
       ms: Math.round((performance.now() - t0) * 10) / 10,
     });
-    this.afterHeight(height, e.commit, block.txs);
+    this.afterHeight(height, e.commit, block.txs, txHashes);
     // The record `blockStore.block(height)` would give, from the block decoded here (no decoding again).
     const record: BlockRecord = {
       blockId: e.blockId,
@@ -1042,7 +1049,23 @@ export class Node {
       lastCommit: block.lastCommit,
       evidence: block.evidence,
     };
-    this.publish(height, results, record);
+    this.publish(height, results, record, txHashes);
+  }
+
+  /**
+   * The SHA-256 hashes of the txs of a block this node built (from the mempool, which hashed each tx
+   * once at admission) or validated, keyed by the very bytes object consensus passes around (as
+   * `decodeProposed`): a decided block's txs are not hashed again for the block store's tx index, the
+   * mempool update and the events.
+   */
+  private readonly blockTxHashes = new WeakMap<Uint8Array, readonly Uint8Array[]>();
+
+  /** The hashes of `block`'s txs (decoded from `bytes`): remembered from building or validating it, else computed. */
+  private txHashesOf(bytes: Uint8Array, block: Block): readonly Uint8Array[] {
+    const kept = this.blockTxHashes.get(bytes);
+    this.blockTxHashes.delete(bytes);
+    if (kept !== undefined && kept.length === block.txs.length) return kept;
+    return block.txs.map((tx) => sha256(tx));
   }
 
   /** The chain as the evidence pool reads it (block store and validator sets). */
@@ -1095,8 +1118,13 @@ export class Node {
     return { height, ...stored, appHash };
   }
 
-  private afterHeight(height: number, _commit: Commit, included: readonly Uint8Array[]): void {
-    const r = this.mempool.update(included);
+  private afterHeight(
+    height: number,
+    _commit: Commit,
+    included: readonly Uint8Array[],
+    includedHashes?: readonly Uint8Array[],
+  ): void {
+    const r = this.mempool.update(included, includedHashes);
     if (r.dropped > 0) this.log.debug("mempool re-check dropped txs", { dropped: r.dropped });
     this.lastCommitAtMs = this.nowMs();
     // At a height boundary, once the WAL has grown past the bound: keep the privval's last signature
@@ -1112,7 +1140,12 @@ export class Node {
 
   private lastCommitAtMs = 0;
 
-  private publish(height: number, results: BlockResultsRecord, record?: BlockRecord): void {
+  private publish(
+    height: number,
+    results: BlockResultsRecord,
+    record?: BlockRecord,
+    txHashes?: readonly Uint8Array[],
+  ): void {
     if (this.listeners.size === 0) return;
     const block: BlockRecord | undefined = record ?? this.blockStore.block(height);
     if (block === undefined) return;
@@ -1120,7 +1153,7 @@ export class Node {
     block.txs.forEach((tx, index) => {
       const result = results.txResults[index];
       if (result !== undefined) {
-        const indexed: IndexedTx = { hash: sha256(tx), height, index, tx, result };
+        const indexed: IndexedTx = { hash: txHashes?.[index] ?? sha256(tx), height, index, tx, result };
         events.push({ type: "Tx", tx: indexed });
       }
     });

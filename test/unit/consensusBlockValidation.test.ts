@@ -27,6 +27,7 @@ import {
   commitSigSignBytes,
   txResultsHash,
   txsHash,
+  txsHashOfHashes,
   validateBlock,
   verifyCommit,
   verifyCommitLight,
@@ -551,5 +552,16 @@ describe("hashes", () => {
     const tx = new Uint8Array([1, 2, 3]);
     assert.deepEqual(txsHash([tx]), merkleRoot([sha256(tx)]));
     assert.equal(toHex(txsHash([])), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  });
+
+  it("the data hash from the txs' hashes (txsHashOfHashes) is the data hash of the txs", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 9 }), (txs) => {
+        assert.deepEqual(txsHashOfHashes(txs.map((t) => sha256(t))), txsHash(txs));
+      }),
+    );
+    // Order matters: the hashes are taken in block order.
+    const [a, b] = [new Uint8Array([1]), new Uint8Array([2])];
+    assert.notDeepEqual(txsHashOfHashes([sha256(b), sha256(a)]), txsHash([a, b]));
   });
 });
