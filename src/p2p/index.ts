@@ -34,7 +34,8 @@ export {
 } from "./identity.ts";
 export type { NodeKey } from "./identity.ts";
 export { DEFAULT_MAX_BLOCK_BYTES, defaultP2POptions, testP2POptions, validateP2POptions } from "./options.ts";
-export type { P2POptions, P2POptionsInput, SyncOptions } from "./options.ts";
+export { drawRelayDelay, msgIdToString } from "./p2p.ts";
+export type { P2POptions, P2POptionsInput, RelayDelayOptions, SyncOptions } from "./options.ts";
 export { parsePeerAddress } from "./peers.ts";
 export type { PeerAddress } from "./peers.ts";
 export { DEFAULT_SCORE_OPTIONS, OFFENCES, PeerScoreBook } from "./score.ts";

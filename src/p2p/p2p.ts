@@ -31,11 +31,12 @@ import { CHANNEL_CODECS, CHANNELS, topicName, type ChannelMessages, type Channel
 import { P2PError, type P2PErrorCode } from "./errors.ts";
 import { FrameReader, withStreamDeadline, writeFrame } from "./frames.ts";
 import { nodeIdOfKey, nodeIdOfPeerId, libp2pPrivateKey, peerIdOfNodeKey } from "./identity.ts";
-import { validateP2POptions, type P2POptions } from "./options.ts";
+import { validateP2POptions, type P2POptions, type RelayDelayOptions } from "./options.ts";
 import { parsePeerAddress, PersistentPeers, type PeerAddress } from "./peers.ts";
 import { InboundQueues, type QueueStats } from "./queue.ts";
 import { PeerScoreBook, type Offence } from "./score.ts";
 import { TxBatcher } from "./txBatch.ts";
+import { quietEmptyLengthDecodes } from "./lengthDecoder.ts";
 import { installYamuxWindowThreshold } from "./yamuxWindow.ts";
 
 /** Version of this node's p2p protocols; a peer with another one is refused at the handshake. */
@@ -326,6 +327,9 @@ export class P2PNode implements SyncNetwork {
           doPX: false,
           heartbeatInterval: o.heartbeatIntervalMs,
           msgIdFn: (msg) => sha256(msg.data),
+          // The id's text for gossipsub's maps and our validation reports: native base64 (gossipsub's
+          // own goes through multiformats' base64, for every copy received).
+          msgIdToStrFn: msgIdToString,
           allowedTopics: [...this.topics.keys()],
           maxInboundDataLength: maxGossip + 65_536,
           scoreParams: {
@@ -527,6 +531,7 @@ export class P2PNode implements SyncNetwork {
   }
 
   private onConnectionOpen(conn: Connection): void {
+    quietEmptyLengthDecodes(conn);
     const st = this.peerState(conn);
     if (st.status !== "pending") return;
     if (st.timer === undefined) {
@@ -820,12 +825,22 @@ export class P2PNode implements SyncNetwork {
     }
     if (verdict !== "accept" && verdict !== "reject") verdict = "ignore";
     this.gossip[verdict === "accept" ? "accepted" : verdict === "reject" ? "rejected" : "ignored"]++;
-    const relayDelay = item.channel === "txs" && verdict === "accept" ? this.options.txBatch.relayDelayMs : 0;
+    const relayDelay =
+      verdict !== "accept"
+        ? 0
+        : item.channel === "txs"
+          ? this.options.txBatch.relayDelayMs
+          : item.channel === "consensus"
+            ? drawRelayDelay(this.options.consensusRelay, Math.random())
+            : 0;
     if (relayDelay > 0) {
-      // Forwarded a little later, so that peers that got the batch straight from its origin have had
-      // time to say so (gossipsub IDONTWANT) and are skipped.
+      // Forwarded a little later: peers that got the message straight from its origin have had time to
+      // say so (a tx batch: gossipsub IDONTWANT) or to relay it to us first (a consensus message: each
+      // node waits its own random delay), and are skipped. The relay itself goes out from a
+      // setImmediate: after a busy stretch of the event loop the timer and the peers' IDONTWANTs or
+      // copies are due together, and timers run before socket reads; the check phase runs after them.
       const msgId = item.msgId;
-      const t = setTimeout(() => this.report(msgId, peer, "accept"), relayDelay);
+      const t = setTimeout(() => setImmediate(() => this.report(msgId, peer, "accept")), relayDelay);
       t.unref();
     } else {
       this.report(item.msgId, peer, verdict);
@@ -982,6 +997,21 @@ export class P2PNode implements SyncNetwork {
     if (this.node === undefined) throw new P2PError("P2P_NOT_STARTED", "p2p is not started");
     return this.node;
   }
+}
+
+/** A gossip message id as text (base64; only used as a key in this process). */
+export function msgIdToString(id: Uint8Array): string {
+  return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("base64");
+}
+
+/**
+ * The relay delay of one message: `minMs + ⌊u × (maxMs − minMs + 1)⌋` for `u` in [0, 1) (clamped to
+ * the range), so that the peers holding the same message relay one after the other.
+ */
+export function drawRelayDelay(range: RelayDelayOptions, u: number): number {
+  const span = range.maxMs - range.minMs;
+  if (span <= 0) return range.minMs;
+  return Math.min(range.maxMs, range.minMs + Math.floor(u * (span + 1)));
 }
 
 function errorText(e: unknown): string {

@@ -22,6 +22,7 @@ import {
   type P2PEvents,
   type P2PNode,
 } from "../../src/p2p/index.ts";
+import { quietEmptyLengthDecodes } from "../../src/p2p/lengthDecoder.ts";
 import { p2pNodeStarter, waitFor } from "../helpers/p2p.ts";
 
 const CHAIN = "p2p-test-1";
@@ -155,6 +156,58 @@ describe("p2p network", () => {
     assert.ok(b.score(a.peerId.toString()) < 0, "A's score at B went down");
     await b.gossipIdle();
     assert.equal(gotC.filter((r) => r.channel === "txs").length, 2, "the rejected tx never reached C");
+  });
+
+  test("a full mesh of four: a spread consensus relay delay sends fewer duplicate copies, and every vote still arrives once", async () => {
+    // Copies of a message that gossipsub received again (after the first): counted where gossipsub
+    // scores them (an internal of js-gossipsub; the test fails clearly if it moves).
+    const countDuplicates = (nodes: readonly P2PNode[]): { count: number } => {
+      const counter = { count: 0 };
+      for (const n of nodes) {
+        const score = (n.libp2p.services.pubsub as unknown as { score?: Record<string, unknown> }).score;
+        const original = score?.["duplicateMessage"];
+        assert.equal(typeof original, "function", "gossipsub's score.duplicateMessage exists");
+        score!["duplicateMessage"] = (...args: unknown[]): unknown => {
+          counter.count++;
+          return (original as (...a: unknown[]) => unknown).apply(score, args);
+        };
+      }
+      return counter;
+    };
+    const run = async (consensusRelay: { minMs: number; maxMs: number }): Promise<number> => {
+      const nodes: P2PNode[] = [];
+      for (let i = 0; i < 4; i++) {
+        nodes.push(
+          await startNode({ moniker: `m${i}`, consensusRelay, persistentPeers: nodes.map((n) => n.multiaddrs()[0]!) }),
+        );
+      }
+      const got = nodes.map(record);
+      await waitFor("full mesh", () => nodes.every((n) => n.meshPeers("consensus").length === 3));
+      // Every real connection has the frame decoder the p2p layer quiets (lengthDecoder.ts).
+      for (const n of nodes) {
+        for (const conn of n.libp2p.getConnections()) assert.equal(quietEmptyLengthDecodes(conn), true);
+      }
+      const dups = countDuplicates(nodes);
+      const votes = 12;
+      for (let k = 0; k < votes; k++) {
+        await nodes[k % 4]!.publish("consensus", { type: "vote", vote: sampleVote(100n + BigInt(k)) });
+      }
+      await waitFor("every node got the others' votes", () =>
+        got.every((g) => g.filter((r) => r.channel === "consensus").length === votes - votes / 4),
+      );
+      await Promise.all(nodes.map((n) => n.gossipIdle()));
+      await new Promise((r) => setTimeout(r, consensusRelay.maxMs + 300)); // let the last relays go out
+      for (const g of got) {
+        const heights = g.filter((r) => r.channel === "consensus").map((r) => (r.value as { vote: Vote }).vote.height);
+        assert.equal(new Set(heights).size, heights.length, "each vote reached the handler once");
+      }
+      await Promise.all(nodes.map((n) => n.stop()));
+      return dups.count;
+    };
+    const immediate = await run({ minMs: 0, maxMs: 0 });
+    const spread = await run({ minMs: 20, maxMs: 150 });
+    assert.ok(immediate > 0, "relaying at once sends duplicates on a full mesh");
+    assert.ok(spread < immediate, `spread delays: ${spread} duplicate copies, relaying at once: ${immediate}`);
   });
 
   test("a persistent peer is redialled after it restarts", async () => {
