@@ -11,73 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import type { AppEvent, TxResult } from "../../src/app/index.ts";
-import { NIL_BLOCK_ID, type Commit, type Header } from "../../src/codec/consensus.ts";
-import { createValidatorSet } from "../../src/consensus/index.ts";
-import { ed25519PublicKey, sha256 } from "../../src/crypto/index.ts";
+import type { AppEvent } from "../../src/app/index.ts";
+import { sha256 } from "../../src/crypto/index.ts";
 import { blockIdOf, emptyCommit, encodeBlock } from "../../src/node/blockCodec.ts";
-import { BlockStore, eventKey, type StoredResults } from "../../src/node/blockStore.ts";
+import { BlockStore, eventKey } from "../../src/node/blockStore.ts";
+import { type ChainBlock, commitOf, header, record, result, saveAll, vals } from "./nodeBlockStoreFixture.ts";
 import { matchValue, parseQuery } from "../../src/node/query.ts";
 import { be32, be64, concatBytes } from "../../src/primitives/bytes.ts";
 import { isCodedError } from "../../src/primitives/errors.ts";
 import { toHex } from "../../src/primitives/hex.ts";
 import { createMemoryDatabase, openDatabase, type Database } from "../../src/store/index.ts";
-
-/** Records with a plain prototype (deepEqual compares prototypes). */
-const record = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> =>
-  fc.record(model, { noNullPrototype: true });
-
-const vals = createValidatorSet([{ pubKey: ed25519PublicKey(new Uint8Array(32).fill(1)), votingPower: 10n }]);
-
-function header(height: number): Header {
-  const b = (fill: number): Uint8Array => new Uint8Array(32).fill(fill);
-  return {
-    version: { block: 11n, app: 0n },
-    chainId: "secretdev-1",
-    height: BigInt(height),
-    time: { seconds: 1_700_000_000n + BigInt(height), nanos: 0 },
-    lastBlockId: NIL_BLOCK_ID,
-    lastCommitHash: b(3),
-    dataHash: b(4),
-    validatorsHash: b(5),
-    nextValidatorsHash: b(5),
-    consensusHash: b(6),
-    appHash: b(7),
-    lastResultsHash: b(8),
-    evidenceHash: b(9),
-    proposerAddress: new Uint8Array(20).fill(10),
-  };
-}
-
-const commitOf = (height: number): Commit => ({ ...emptyCommit(), height: BigInt(height) });
-
-const result = (events: AppEvent[]): TxResult => ({
-  code: 0,
-  codespace: "",
-  log: "",
-  info: "",
-  gasWanted: 10n,
-  gasUsed: 5n,
-  events,
-  data: new Uint8Array(0),
-});
-
-interface ChainBlock {
-  readonly txs: readonly Uint8Array[];
-  readonly results: StoredResults;
-}
-
-function saveAll(store: BlockStore, blocks: readonly ChainBlock[], withHashes = false): void {
-  blocks.forEach((b, i) => {
-    const h = i + 1;
-    const bytes = encodeBlock({ header: header(h), txs: b.txs, evidence: [], lastCommit: emptyCommit() });
-    store.saveBlock(h, bytes, blockIdOf(header(h), bytes), commitOf(h), vals, {
-      txs: b.txs,
-      results: b.results,
-      ...(withHashes ? { txHashes: b.txs.map((tx) => sha256(tx)) } : {}),
-    });
-  });
-}
 
 // ---- random chains and queries --------------------------------------------------------------------
 
