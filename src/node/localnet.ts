@@ -67,7 +67,11 @@ export const LOCALNET_CONFIG: Partial<NodeConfig> = {
   timeoutPrevoteDeltaMs: 100,
   timeoutPrecommitMs: 200,
   timeoutPrecommitDeltaMs: 100,
-  timeoutCommitMs: 100,
+  // Under load, txs that arrive while a block is decided wait this long for the next one: fewer, larger
+  // blocks (each block costs every validator a fixed ~25 ms of CPU: votes, WAL, commits, blockers). At
+  // 1,000 tx/s on 2 cores, 300 ms instead of 100 ms cut the CPU per tx by ~20 % (bench/localnet.ts);
+  // an idle network still starts a height as soon as a tx arrives.
+  timeoutCommitMs: 300,
   createEmptyBlocks: false,
 };
 
