@@ -11,8 +11,19 @@
  * sequence. Commits are observed by polling node 0's RPC (every 25 ms), so latencies carry up to
  * that much extra. Per step it also reports the bench process's own CPU (% of a core) and the
  * validators' CPU per committed tx (from /proc, all validator processes together).
+ *
+ * Committed tx/s is the network's steady commit rate: the txs of the step's blocks after the first and
+ * before the last, over the header times from the first to the one before the last (block i carries the
+ * txs that arrived between blocks i−1 and i, so this is the arrival rate while the network keeps up and
+ * its capacity while a backlog waits; the first and last blocks are partial). `completedPerSecond` in
+ * the step line is the older figure, all the step's txs over the time from the first send to the last
+ * commit, which stays below the offered rate by the last tx's latency however fast the network is.
+ *
+ * Each network first runs an unreported warm-up step (`WARMUP`), as a node that has run for more than a
+ * few seconds has compiled its hot paths: fresh processes spend ~30 % more CPU per tx in their first
+ * seconds of load (V8 compiling in the background).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -31,8 +42,17 @@ import { msgSend, signDirectTx } from "../src/node/txBuilder.ts";
 import { rpcCall } from "../test/helpers/net.ts";
 import type { BenchRow } from "./harness.ts";
 
-/** `BENCH_LOCALNET_LOADS=1000` (comma-separated) runs only those loads, for profiling. */
-const LOADS = (process.env["BENCH_LOCALNET_LOADS"] ?? "10,100,1000").split(",").map(Number);
+/**
+ * `BENCH_LOCALNET_LOADS=1000` (comma-separated) runs only those loads, for profiling. The 1,250 step
+ * shows whether the network has room above 1,000 tx/s (its committed rate is the capacity when it
+ * cannot keep up).
+ */
+const LOADS = (process.env["BENCH_LOCALNET_LOADS"] ?? "10,100,1000,1250").split(",").map(Number);
+/** The target's load: p50 under 1 s at 1,000 tx/s offered, ≥ 1,000 tx/s committed at the highest load. */
+const TARGET_LOAD = 1000;
+/** `BENCH_LOCALNET_WARMUP=0` skips the warm-up step (offered tx/s for `WARMUP_SECONDS`, not reported). */
+const WARMUP = Number(process.env["BENCH_LOCALNET_WARMUP"] ?? 500);
+const WARMUP_SECONDS = 3;
 /** `BENCH_LOCALNET_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`: node flags of every validator process. */
 const NODE_FLAGS = (process.env["BENCH_LOCALNET_NODE_FLAGS"] ?? "").split(" ").filter((f) => f !== "");
 /**
@@ -40,7 +60,9 @@ const NODE_FLAGS = (process.env["BENCH_LOCALNET_NODE_FLAGS"] ?? "").split(" ").f
  * one 10 ms tick go in one JSON-RPC batch request (as a real client with many txs may send them).
  */
 const RPC_BATCH = process.env["BENCH_LOCALNET_RPC_BATCH"] !== "0";
-const STEP_SECONDS = 4;
+/** `BENCH_LOCALNET_LOG_DIR=/tmp/x`: every validator logs at info level into `/tmp/x/node<i>.log`. */
+const LOG_DIR = process.env["BENCH_LOCALNET_LOG_DIR"];
+const STEP_SECONDS = 5;
 /**
  * `BENCH_LOCALNET_VALIDATORS=1 BENCH_LOCALNET_ONLY4=1`: run only a network of that size (profiling a
  * single validator); the table's labels still say "4 validators".
@@ -50,7 +72,10 @@ const ACCOUNTS = 600;
 
 interface StepResult {
   readonly offered: number;
+  /** Steady commit rate (see the header): txs of the inner blocks over their header times. */
   readonly committedPerSecond: number;
+  /** All the step's committed txs over the time from the first send to the last commit. */
+  readonly completedPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly blockIntervalMs: number;
@@ -108,8 +133,18 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
       registerEnclaves: false, // the nodes run without enclaves (bank sends only)
       config: { logLevel: "warn", mempoolSize: 20_000 },
     });
-    for (const n of net.nodes)
-      procs.push(spawnValidator(net, n.index, { logLevel: "warn", enclave: false, nodeFlags: NODE_FLAGS }));
+    for (const n of net.nodes) {
+      const log = LOG_DIR === undefined ? undefined : join(LOG_DIR, `node${n.index}.log`);
+      if (log !== undefined) writeFileSync(log, "");
+      procs.push(
+        spawnValidator(net, n.index, {
+          logLevel: log === undefined ? "warn" : "info",
+          enclave: false,
+          nodeFlags: NODE_FLAGS,
+          ...(log === undefined ? {} : { onLine: (line: string) => appendFileSync(log, line + "\n") }),
+        }),
+      );
+    }
     await Promise.all(procs.map((p) => p.ready));
     const rpcPorts = net.nodes.map((n) => n.rpcPort);
     const lcd = `http://127.0.0.1:${net.nodes[0]!.lcdPort}`;
@@ -134,7 +169,11 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
 
     // Commit watcher: polls node 0 for new blocks; records commit times of tx hashes and block times.
     const committedAt = new Map<string, number>();
+    /** Height at which each tx hash committed. */
+    const committedIn = new Map<string, number>();
     const blockSeenAt: number[] = [];
+    /** Header time (ms since the epoch, from the RFC 3339 text) of each block seen. */
+    const headerTimeMs = new Map<number, number>();
     let watchedHeight = Number(
       ((await rpcCall(rpcPorts[0]!, "status"))["sync_info"] as Obj)["latest_block_height"] as string,
     );
@@ -147,8 +186,13 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
           const b = await rpcCall(rpcPorts[0]!, "block", { height: String(h) });
           const now = performance.now();
           blockSeenAt.push(now);
+          headerTimeMs.set(h, Date.parse(((b["block"] as Obj)["header"] as Obj)["time"] as string));
           const txs = (((b["block"] as Obj)["data"] as Obj)["txs"] as string[] | null) ?? [];
-          for (const t of txs) committedAt.set(toHex(sha256(Buffer.from(t, "base64"))), now);
+          for (const t of txs) {
+            const hash = toHex(sha256(Buffer.from(t, "base64")));
+            committedAt.set(hash, now);
+            committedIn.set(hash, h);
+          }
         }
         watchedHeight = latest;
         await new Promise((r) => setTimeout(r, 25));
@@ -156,8 +200,11 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
     })();
 
     const results: StepResult[] = [];
-    for (const offered of LOADS) {
-      const total = offered * STEP_SECONDS;
+    const steps = WARMUP > 0 ? [WARMUP, ...LOADS] : LOADS;
+    for (const [stepIndex, offered] of steps.entries()) {
+      const warmup = WARMUP > 0 && stepIndex === 0;
+      const stepSeconds = warmup ? WARMUP_SECONDS : STEP_SECONDS;
+      const total = offered * stepSeconds;
       const txs: { hash: string; b64: string }[] = [];
       for (let i = 0; i < total; i++) {
         const a = i % ACCOUNTS;
@@ -259,9 +306,14 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
       latencies.sort((a, b) => a - b);
       const blocks = blockSeenAt.slice(blocksBefore);
       const intervals = blocks.slice(1).map((t, i) => t - blocks[i]!);
+      if (warmup) {
+        console.error(`  ${validators} validator(s), warm-up at ${offered} tx/s: ${latencies.length} txs committed`);
+        continue;
+      }
       results.push({
         offered,
-        committedPerSecond: (latencies.length * 1000) / Math.max(1, lastCommit - t0),
+        committedPerSecond: steadyCommitRate(sentAt.keys(), committedIn, headerTimeMs),
+        completedPerSecond: (latencies.length * 1000) / Math.max(1, lastCommit - t0),
         p50Ms: quantile(latencies, 0.5),
         p99Ms: quantile(latencies, 0.99),
         blockIntervalMs: intervals.length === 0 ? 0 : intervals.reduce((s, x) => s + x, 0) / intervals.length,
@@ -282,6 +334,30 @@ async function runNetwork(validators: number): Promise<StepResult[]> {
   }
 }
 
+/**
+ * The commit rate over the step's inner blocks: with the txs' heights h₁ < … < hₙ (n ≥ 3), the txs of
+ * h₂ … hₙ₋₁ over the header time from h₁ to hₙ₋₁ (0 with fewer than three blocks).
+ */
+function steadyCommitRate(
+  hashes: Iterable<string>,
+  committedIn: ReadonlyMap<string, number>,
+  headerTimeMs: ReadonlyMap<number, number>,
+): number {
+  const perHeight = new Map<number, number>();
+  for (const hash of hashes) {
+    const h = committedIn.get(hash);
+    if (h !== undefined) perHeight.set(h, (perHeight.get(h) ?? 0) + 1);
+  }
+  const heights = [...perHeight.keys()].sort((a, b) => a - b);
+  if (heights.length < 3) return 0;
+  const first = heights[0]!;
+  const beforeLast = heights[heights.length - 2]!;
+  let txs = 0;
+  for (const h of heights.slice(1, -1)) txs += perHeight.get(h)!;
+  const spanMs = headerTimeMs.get(beforeLast)! - headerTimeMs.get(first)!;
+  return spanMs <= 0 ? 0 : (txs * 1000) / spanMs;
+}
+
 export async function localnetBenchmarks(): Promise<BenchRow[]> {
   const four = await runNetwork(FIRST_NETWORK);
   // `BENCH_LOCALNET_ONLY4=1`: skip the 1-validator baseline (profiling runs).
@@ -298,7 +374,10 @@ export async function localnetBenchmarks(): Promise<BenchRow[]> {
         baselineName: "1 validator",
         unit: "tx/s",
         higherIsBetter: true,
-        ...(last ? { target: "≥ 1,000 tx/s", targetMet: r.committedPerSecond >= 1000 } : {}),
+        // Capacity: the committed rate of the highest load (when it is at least the target's load).
+        ...(last && r.offered >= TARGET_LOAD
+          ? { target: "≥ 1,000 tx/s", targetMet: r.committedPerSecond >= TARGET_LOAD }
+          : {}),
       },
       {
         name: `localnet 4 validators, ${r.offered} tx/s offered: p50 broadcast→commit`,
@@ -307,8 +386,8 @@ export async function localnetBenchmarks(): Promise<BenchRow[]> {
         baselineName: "1 validator",
         unit: "ms",
         higherIsBetter: false,
-        target: "< 1,000 ms",
-        targetMet: r.p50Ms > 0 && r.p50Ms < 1000,
+        // Latency is a target up to the target's load (above it a backlog may wait by design).
+        ...(r.offered <= TARGET_LOAD ? { target: "< 1,000 ms", targetMet: r.p50Ms > 0 && r.p50Ms < 1000 } : {}),
       },
       {
         name: `localnet 4 validators, ${r.offered} tx/s offered: p99 broadcast→commit`,
