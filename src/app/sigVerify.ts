@@ -14,7 +14,7 @@ import {
 } from "../codec/keys.ts";
 import { type Any, type CompactBitArray, type ModeInfo, bitArrayGet, bitArrayLength } from "../codec/tx.ts";
 import { keccak256, ripemd160, secp256k1Verify, secp256k1VerifySha256, sha256 } from "../crypto/index.ts";
-import { concatBytes } from "../primitives/bytes.ts";
+import { bytesEqual, concatBytes } from "../primitives/bytes.ts";
 import { SdkErrors } from "./errors.ts";
 import { bytesId } from "./bytesId.ts";
 import { SignatureCache } from "./sigCache.ts";
@@ -117,7 +117,7 @@ export function decodeAccountPubKey(any: Any): PubKey {
     // compared byte for byte first, which makes no id string.
     const value = any.value;
     for (let i = 0; i < recentKeyValues.length; i++) {
-      if (sameBytes(recentKeyValues[i]!, value)) return recentKeys[i]!;
+      if (bytesEqual(recentKeyValues[i]!, value)) return recentKeys[i]!;
     }
     const key = secp256k1KeyMapped(value);
     recentKeyValues[recentKeyNext] = value.slice();
@@ -137,13 +137,6 @@ const RECENT_KEYS = 8;
 const recentKeyValues: Uint8Array[] = [];
 const recentKeys: PubKey[] = [];
 let recentKeyNext = 0;
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  const n = a.length;
-  if (n !== b.length) return false;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** A secp256k1 key `Any` value's key through the bounded map (decoded from a private copy). */
 function secp256k1KeyMapped(value: Uint8Array): PubKey {

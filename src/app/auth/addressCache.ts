@@ -8,6 +8,7 @@
  * result.
  */
 import { decodeAddress, encodeAddress, parseAccountAddress, SECRET_PREFIX } from "../../primitives/bech32.ts";
+import { bytesEqual } from "../../primitives/bytes.ts";
 import { bytesId } from "../bytesId.ts";
 
 const MAX_ENTRIES = 8192;
@@ -31,17 +32,9 @@ const recentBytes: Uint8Array[] = [];
 const recentTexts: string[] = [];
 let recentNext = 0;
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  const n = a.length;
-  if (n !== b.length) return false;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** `encodeAddress(canonical)` with the `secret` prefix. */
 export function encodeAccountAddress(canonical: Uint8Array): string {
-  for (let i = 0; i < recentBytes.length; i++) if (sameBytes(recentBytes[i]!, canonical)) return recentTexts[i]!;
+  for (let i = 0; i < recentBytes.length; i++) if (bytesEqual(recentBytes[i]!, canonical)) return recentTexts[i]!;
   const text = encodeAccountAddressMapped(canonical);
   // A private copy: the caller's array may change after the call.
   recentBytes[recentNext] = canonical.slice();
