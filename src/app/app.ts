@@ -27,7 +27,7 @@ import { bankQueryHandlers } from "./bank/queryServer.ts";
 import { BANK_STORE } from "./bank/keys.ts";
 import { LastTxMarkerError } from "./compute/errors.ts";
 import { createParamSubspaces } from "./gov/paramSubspaces.ts";
-import { ComputeKeeper } from "./compute/keeper.ts";
+import { ComputeKeeper, type EncryptedBlockRandom } from "./compute/keeper.ts";
 import {
   computeGenesisFromJson,
   computeGenesisToJson,
@@ -164,10 +164,12 @@ export interface FinalizeBlockRequest {
   readonly chainId?: string;
   readonly txs: readonly Uint8Array[];
   /**
-   * The block's random (crypto.md §9, 32 bytes), from which the enclave derives `env.block.random`
-   * for contracts that export `requires_random`. Absent: those contracts see none.
+   * The block's random as its header carries it (crypto.md §9: the encrypted `r`, 48 bytes, its proof,
+   * 32, and the header's app hash and validators hash, 32), which the enclave checks and opens inside
+   * each contract call and from which it derives `env.block.random` for contracts that export
+   * `requires_random`. The host never sees `r`. Absent: those contracts see none.
    */
-  readonly random?: Uint8Array;
+  readonly random?: EncryptedBlockRandom;
   /** The last commit's votes (`DecidedLastCommit`); none at the initial height. */
   readonly votes?: readonly VoteInfo[];
   /** The block's evidence of misbehaviour. */
@@ -478,8 +480,14 @@ export class SecretApp {
     if (chainId === undefined) throw new InvariantError("no chain id: run initChain or pass it");
     if (this.chainId !== undefined && chainId !== this.chainId) throw new InvariantError(`block of chain ${chainId}`);
     this.chainId = chainId;
-    if (req.random !== undefined && req.random.length !== 32) {
-      throw new InvariantError(`block random of ${req.random.length} bytes, expected 32`);
+    const random = req.random;
+    if (
+      random !== undefined &&
+      (random.random.length !== 48 || random.proof.length !== 32 || random.validatorsHash.length !== 32)
+    ) {
+      throw new InvariantError(
+        `block random of ${random.random.length} bytes with a proof of ${random.proof.length} and a validators hash of ${random.validatorsHash.length}, expected 48, 32 and 32`,
+      );
     }
     if (req.proposer !== undefined && req.proposer.length !== 20) {
       throw new InvariantError(`proposer address of ${req.proposer.length} bytes, expected 20`);

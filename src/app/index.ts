@@ -18,6 +18,7 @@ export { moduleAddress } from "./auth/keeper.ts";
 export type { Account } from "./auth/types.ts";
 export type { BlockHeader, ExecMode } from "./context.ts";
 export { ComputeKeeper, contractAddress } from "./compute/keeper.ts";
+export type { EncryptedBlockRandom } from "./compute/keeper.ts";
 export { computeEnclaveFromClient } from "./compute/enclaveClient.ts";
 export { ComputeErrors } from "./compute/errors.ts";
 export { COMPUTE_STORE } from "./compute/keys.ts";

@@ -16,7 +16,7 @@
 import { EnclaveApiError } from "./errors.ts";
 import { decodeValue, encodeValue, encodeWithHeader, Reader, Writer, w, type Infer, type Schema } from "./wire.ts";
 
-export const ENCLAVE_PROTOCOL_VERSION = 6;
+export const ENCLAVE_PROTOCOL_VERSION = 7;
 
 const key32 = w.bytes(32);
 const publicKeys = { nodeExchKey: key32, ioExchKey: key32 } as const;
@@ -30,6 +30,18 @@ const contractKey = w.struct({
   currentContractKey: w.optional(w.bytes(64)),
   currentContractKeyProof: w.optional(w.bytes(32)),
 });
+/**
+ * The block's random as its header carries it (crypto.md §9: `SIV(REK, r, [validatorsHash])` and the
+ * proof over `BE64(height) ‖ random ‖ appHash`), with the header's app and validators hashes: the
+ * enclave checks and decrypts it itself, so `r` never reaches the host (upstream stores it in plaintext).
+ */
+const encryptedBlockRandomFields = {
+  random: w.bytes(48),
+  proof: key32,
+  appHash: w.bytes(),
+  validatorsHash: key32,
+};
+const encryptedBlockRandom = w.struct(encryptedBlockRandomFields);
 const contractCall = {
   /**
    * SHA-256 of the stored (uncompressed) code to run. The enclave runs it from its own cache, or asks
@@ -55,7 +67,7 @@ const signedCall = {
     callbackSig: w.bytes(),
   }),
   transaction: w.optional(w.struct({ index: w.u32, hash: w.string })),
-  blockRandom: w.optional(w.bytes(32)),
+  blockRandom: w.optional(encryptedBlockRandom),
   callCounter,
   /**
    * Signatures of the block's next transactions, as the host expects the enclave to be asked to verify
@@ -225,7 +237,7 @@ export const ECALLS = {
       reply: w.bytes(),
       callbackSig: w.bytes(),
       transaction: w.optional(w.struct({ index: w.u32, hash: w.string })),
-      blockRandom: w.optional(w.bytes(32)),
+      blockRandom: w.optional(encryptedBlockRandom),
       callCounter,
     }),
     response: contractOutcome,
@@ -238,6 +250,26 @@ export const ECALLS = {
     id: 17,
     request: w.struct({ ...signedCall, contractKey, adminProof: w.bytes(), newAdmin: w.bytes() }),
     response: contractOutcome,
+  },
+  /**
+   * The proposer's block random (crypto.md §9 step 1): a fresh `r` from the enclave's CSPRNG, encrypted
+   * under REK(last) with AD `[validatorsHash]` (48 bytes), and its proof under IRS(last) over
+   * `BE64(height) ‖ encrypted ‖ appHash` (32 bytes), for the header's `encrypted_random`.
+   */
+  blockRandomCreate: {
+    id: 18,
+    request: w.struct({ height: w.u64, appHash: w.bytes(), validatorsHash: key32 }),
+    response: w.struct({ random: w.bytes(48), proof: key32 }),
+  },
+  /**
+   * Every node's side (§9 step 3), for a proposed block: checks a header's `encrypted_random` proof
+   * (the last seed, older seeds, the legacy form) and that `r` decrypts; answers nothing (`r` stays in
+   * the enclave). RANDOM_PROOF_INVALID / DECRYPTION_ERROR when it does not verify.
+   */
+  blockRandomCheck: {
+    id: 19,
+    request: w.struct({ height: w.u64, ...encryptedBlockRandomFields }),
+    response: w.struct({}),
   },
 } as const satisfies Record<string, CallDefinition>;
 

@@ -14,6 +14,8 @@ import {
 } from "./contracts.ts";
 import { CodeCache, type CodeSource } from "./codeCache.ts";
 import type { KeyChain } from "./keys.ts";
+import { verifyBlockRandom } from "./random.ts";
+import { bytesEqual } from "../primitives/bytes.ts";
 import { type SignatureHint, preverifySignature } from "./txVerify.ts";
 
 type Outcome = EcallResponse<"contractExecute">;
@@ -109,8 +111,9 @@ function toOutcome(
 }
 
 /**
- * A call whose code could not be had (the host has none for the hash, or sent other bytes, or its
- * `codeLookup` handler failed): an enclave error in the outcome, as the engine reports its own.
+ * A call refused before it runs: its code could not be had (the host has none for the hash, or sent
+ * other bytes, or its `codeLookup` handler failed), or its block random does not verify
+ * (RANDOM_PROOF_INVALID, DECRYPTION_ERROR): an enclave error in the outcome, as the engine reports its own.
  */
 function codeFailure(e: unknown, callCounter: Outcome["callCounter"]): Outcome {
   const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
@@ -124,10 +127,33 @@ function codeFailure(e: unknown, callCounter: Outcome["callCounter"]): Outcome {
   };
 }
 
+/** A call's block random as the host passes it: the header's encrypted random, proof and hashes. */
+type EncryptedBlockRandom = NonNullable<EcallRequest<"contractExecute">["blockRandom"]>;
+
 /** The engine is created on first use, once the keychain is loaded; the code cache lives as long as the thread. */
 export function createContractEcalls(keychain: () => KeyChain, codes: CodeCache = new CodeCache()) {
   let engine: ContractEngine | undefined;
   let engineKeys: KeyChain | undefined;
+  // The last block random opened (every call of a block carries the same one): checked and decrypted
+  // once per block, kept only in here.
+  let opened: { keys: KeyChain; height: bigint; proof: Uint8Array; random: Uint8Array; r: Uint8Array } | undefined;
+  /** `r` of the call's block random (crypto.md §9 step 3), or null when the block has none. */
+  const blockRandom = (height: bigint, given: EncryptedBlockRandom | undefined): Uint8Array | null => {
+    if (given === undefined) return null;
+    const keys = keychain();
+    const o = opened;
+    if (
+      o !== undefined &&
+      o.keys === keys &&
+      o.height === height &&
+      bytesEqual(o.proof, given.proof) &&
+      bytesEqual(o.random, given.random)
+    )
+      return o.r;
+    const r = verifyBlockRandom(keys, given.random, given.proof, given.validatorsHash, height, given.appHash).random;
+    opened = { keys, height, proof: given.proof.slice(), random: given.random.slice(), r };
+    return r;
+  };
   const current = (): ContractEngine => {
     const keys = keychain();
     if (engine === undefined || engineKeys !== keys) {
@@ -153,7 +179,7 @@ export function createContractEcalls(keychain: () => KeyChain, codes: CodeCache 
     msg: req.msg,
     sigInfo: req.sigInfo,
     transaction: req.transaction ?? null,
-    blockRandom: req.blockRandom ?? null,
+    blockRandom: blockRandom(req.block.height, req.blockRandom),
     callCounter: req.callCounter,
   });
   // Hinted signatures of the next calls, verified after the answer (see `idle`), newest last.
@@ -161,13 +187,20 @@ export function createContractEcalls(keychain: () => KeyChain, codes: CodeCache 
   const noCounter = { height: 0n, counter: 0n };
   /** Runs `body` with the request's code (cached, or fetched and checked); a code failure is an outcome. */
   const withCode = (
-    req: { readonly codeHash: Uint8Array; readonly callCounter?: Outcome["callCounter"] },
+    req: {
+      readonly codeHash: Uint8Array;
+      readonly callCounter?: Outcome["callCounter"];
+      readonly block?: { readonly height: bigint };
+      readonly blockRandom?: EncryptedBlockRandom | undefined;
+    },
     ctx: EcallContext,
     body: (code: Uint8Array, host: ContractHost) => Outcome,
   ): Outcome => {
     let code: Uint8Array;
     try {
       code = codes.get(req.codeHash, codeSource(ctx));
+      // A block random that does not verify fails the call here, as a code that cannot be had.
+      if (req.block !== undefined) blockRandom(req.block.height, req.blockRandom);
     } catch (e) {
       return codeFailure(e, req.callCounter ?? noCounter);
     }
@@ -227,7 +260,7 @@ export function createContractEcalls(keychain: () => KeyChain, codes: CodeCache 
               reply: req.reply,
               callbackSig: req.callbackSig,
               transaction: req.transaction ?? null,
-              blockRandom: req.blockRandom ?? null,
+              blockRandom: blockRandom(req.block.height, req.blockRandom),
               callCounter: req.callCounter,
             },
             host,

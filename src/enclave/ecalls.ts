@@ -38,6 +38,14 @@ export function createEnclaveServer(lifecycle: EnclaveLifecycle): {
     setPolicy: (req) => lifecycle.setPolicy(req.policy),
     exportUpgrade: (req) => ({ fileName: lifecycle.exportUpgrade(req.targetMeasurement) }),
     importUpgrade: () => lifecycle.importUpgrade(),
+    blockRandomCreate: (req) => {
+      const out = lifecycle.createBlockRandom(req.height, req.appHash, req.validatorsHash);
+      return { random: out.encrypted, proof: out.proof };
+    },
+    blockRandomCheck: (req) => {
+      lifecycle.openBlockRandom(req.height, req.appHash, req.validatorsHash, req.random, req.proof);
+      return {};
+    },
     ...contracts.handlers,
   };
   return { handlers, idle: contracts.idle };

@@ -15,6 +15,7 @@ import { decodePolicy, encodePolicy, isMeasurementAllowed, type AttestationPolic
 import { decodeSoftwareQuote } from "../attestation/softwareQuote.ts";
 import { verifyEvidence } from "../attestation/verify.ts";
 import { KeyChain, type NetworkPublicKeys } from "./keys.ts";
+import { BLOCK_RANDOM_LENGTH, encryptBlockRandom, verifyBlockRandom, type EncryptedBlockRandom } from "./random.ts";
 import { decryptSeedsFromNetwork, encryptSeedsForRegistration } from "./seedExchange.ts";
 import type { SealingPlatform } from "./platform.ts";
 import { LifecycleError, SealError } from "./sealErrors.ts";
@@ -142,6 +143,28 @@ export class EnclaveLifecycle {
   /** The loaded keychain, for the contract engine inside this enclave. Never crosses the boundary. */
   keychain(): KeyChain {
     return this.#requireKeychain();
+  }
+
+  /** The proposer's block random (crypto.md §9 step 1): a fresh `r`, encrypted and proved. */
+  createBlockRandom(height: bigint, appHash: Uint8Array, validatorsHash: Uint8Array): EncryptedBlockRandom {
+    return encryptBlockRandom(
+      this.#requireKeychain(),
+      this.#random(BLOCK_RANDOM_LENGTH),
+      validatorsHash,
+      height,
+      appHash,
+    );
+  }
+
+  /** A header's block random (§9 step 3): the proof checked, `r` decrypted (RANDOM_PROOF_INVALID / DECRYPTION_ERROR). */
+  openBlockRandom(
+    height: bigint,
+    appHash: Uint8Array,
+    validatorsHash: Uint8Array,
+    encrypted: Uint8Array,
+    proof: Uint8Array,
+  ): Uint8Array {
+    return verifyBlockRandom(this.#requireKeychain(), encrypted, proof, validatorsHash, height, appHash).random;
   }
 
   /**

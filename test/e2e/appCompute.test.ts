@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
-import { type SecretApp, type TxResult, contractAddress } from "../../src/app/index.ts";
+import { type EncryptedBlockRandom, type SecretApp, type TxResult, contractAddress } from "../../src/app/index.ts";
 import { decodeTxMsgData } from "../../src/codec/abci.ts";
 import {
   COMPUTE_QUERY_PATHS,
@@ -70,8 +70,10 @@ const hash = {
 let app: SecretApp;
 let enc: ReturnType<typeof secretjsEncryption>;
 
+let enclave: Awaited<ReturnType<typeof network.bootstrap>>;
+
 before(async () => {
-  const enclave = await network.bootstrap();
+  enclave = await network.bootstrap();
   app = openApp(enclave);
   app.initChain(computeGenesis([a, b, accounts().c]));
   runBlock(app, []);
@@ -98,10 +100,17 @@ async function tx(
   from: Account,
   msgs: Parameters<typeof signedTx>[1],
   gas?: bigint,
-  random?: Uint8Array,
+  random?: EncryptedBlockRandom,
 ): Promise<TxResult> {
   const { results } = runBlock(app, [await signedTx(from, msgs, gas)], random);
   return results[0]!;
+}
+/** The next block's random as a proposer's enclave makes it for the header (crypto.md §9). */
+function nextBlockRandom(): EncryptedBlockRandom {
+  const appHash = app.lastAppHash;
+  const validatorsHash = new Uint8Array(32).fill(0x11);
+  const r = enclave.call("blockRandomCreate", { height: BigInt(app.lastHeight + 1), appHash, validatorsHash });
+  return { random: r.random, proof: r.proof, appHash, validatorsHash };
 }
 const msgData = (r: TxResult): Uint8Array => decodeTxMsgData(r.data).msgResponses[0]!.value;
 const stringQuery = (path: string, data: Uint8Array): string => {
@@ -480,9 +489,7 @@ describe("compute through the app and the worker enclave", () => {
     const stored = ok(await tx(a, [storeCodeMsg(a.address, code.random)]));
     const codeId = decodeMsgStoreCodeResponse(msgData(stored));
     const init = await enc.encrypt(hash.random, {});
-    const r = ok(
-      await tx(a, [instantiateMsg(a.address, codeId, "random", init)], undefined, new Uint8Array(32).fill(0x5a)),
-    );
+    const r = ok(await tx(a, [instantiateMsg(a.address, codeId, "random", init)], undefined, nextBlockRandom()));
     const address = decodeMsgInstantiateContractResponse(msgData(r)).address;
     assert.deepEqual(
       events(r, "wasm")[0]!.find(([k]) => k === "has_random"),
@@ -492,7 +499,7 @@ describe("compute through the app and the worker enclave", () => {
     assert.equal(fromBase64(first.random).length, 32);
     // Another call in another block with another random: a different value.
     const again = await enc.encrypt(hash.random, { store_random: {} });
-    ok(await tx(a, [executeMsg(a.address, fromBech(address), again)], undefined, new Uint8Array(32).fill(0x5b)));
+    ok(await tx(a, [executeMsg(a.address, fromBech(address), again)], undefined, nextBlockRandom()));
     const second = (await smartQuery(app, enc, address, hash.random, { last_random: {} })).value as { random: string };
     assert.notEqual(second.random, first.random);
     // A block without a random: the contract sees none.
@@ -504,6 +511,24 @@ describe("compute through the app and the worker enclave", () => {
     );
     const third = (await smartQuery(app, enc, address, hash.random, { last_random: {} })).value as { random: unknown };
     assert.equal(third.random, null);
+    // A random whose proof does not verify (a byte changed, or proved for another height): the enclave
+    // refuses to open it, the call fails and the contract keeps what it had.
+    for (const bad of [
+      (x: EncryptedBlockRandom): EncryptedBlockRandom => ({
+        ...x,
+        proof: x.proof.map((v, i) => (i === 0 ? v ^ 1 : v)),
+      }),
+      (x: EncryptedBlockRandom): EncryptedBlockRandom => ({ ...x, appHash: new Uint8Array(32) }),
+    ]) {
+      const msg = await enc.encrypt(hash.random, { store_random: {} });
+      const refused = await tx(a, [executeMsg(a.address, fromBech(address), msg)], undefined, bad(nextBlockRandom()));
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.log, /failed to validate transaction/);
+      const still = (await smartQuery(app, enc, address, hash.random, { last_random: {} })).value as {
+        random: unknown;
+      };
+      assert.equal(still.random, null);
+    }
   });
 
   it("a CosmWasm v0.10 contract: no instantiate/execute events, a wasm event, its state and queries", async () => {

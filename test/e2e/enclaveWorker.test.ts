@@ -154,6 +154,41 @@ describe("worker enclave: key lifecycle end to end", () => {
       b2.call("registerNode", { evidence: regC.evidence, blockTimeSeconds: now() }).encryptedSeeds.length,
       96,
     );
+
+    // The block random (crypto.md §9): one node's enclave makes it, another's checks it; `r` never leaves.
+    const appHash = randomBytes(32);
+    const validatorsHash = randomBytes(32);
+    const made = a.call("blockRandomCreate", { height: 42n, appHash, validatorsHash });
+    assert.equal(made.random.length, 48);
+    assert.equal(made.proof.length, 32);
+    const check = { height: 42n, random: made.random, proof: made.proof, appHash, validatorsHash };
+    assert.deepEqual(b2.call("blockRandomCheck", check), {});
+    const again2 = a.call("blockRandomCreate", { height: 42n, appHash, validatorsHash });
+    assert.notDeepEqual(again2.random, made.random); // a fresh r each time
+    const flipped = Uint8Array.from(made.proof);
+    flipped[0] = flipped[0]! ^ 1;
+    assert.equal(
+      codeOf(() => b2.call("blockRandomCheck", { ...check, proof: flipped })),
+      "RANDOM_PROOF_INVALID",
+    );
+    assert.equal(
+      codeOf(() => b2.call("blockRandomCheck", { ...check, height: 43n })),
+      "RANDOM_PROOF_INVALID",
+    );
+    assert.equal(
+      codeOf(() => b2.call("blockRandomCheck", { ...check, appHash: randomBytes(32) })),
+      "RANDOM_PROOF_INVALID",
+    );
+    // The proof does not cover the validators hash; the encryption does.
+    assert.equal(
+      codeOf(() => b2.call("blockRandomCheck", { ...check, validatorsHash: randomBytes(32) })),
+      "DECRYPTION_ERROR",
+    );
+    // An enclave that holds no seeds yet cannot check it.
+    assert.equal(
+      codeOf(() => c.call("blockRandomCheck", check)),
+      "ENCLAVE_NOT_INITIALIZED",
+    );
   });
 
   it("a sealed keychain moved to a home with another platform key fails with SEAL_OTHER_MACHINE and is left alone", async () => {

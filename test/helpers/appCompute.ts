@@ -7,7 +7,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { APP_STORE_NAMES, SecretApp, computeEnclaveFromClient, type TxResult } from "../../src/app/index.ts";
+import {
+  APP_STORE_NAMES,
+  SecretApp,
+  computeEnclaveFromClient,
+  type EncryptedBlockRandom,
+  type TxResult,
+} from "../../src/app/index.ts";
 import { createPolicy, createSoftwareEvidence, encodePolicy } from "../../src/attestation/index.ts";
 import { COMPUTE_QUERY_PATHS, COMPUTE_URLS } from "../../src/codec/compute.ts";
 import {
@@ -242,7 +248,7 @@ export const blockTime = (height: number): bigint => (1_735_689_600n + BigInt(he
 export function runBlock(
   app: SecretApp,
   txs: readonly Uint8Array[],
-  random?: Uint8Array,
+  random?: EncryptedBlockRandom,
 ): { results: TxResult[]; appHash: Uint8Array } {
   const height = app.lastHeight + 1;
   const { txResults } = app.finalizeBlock({

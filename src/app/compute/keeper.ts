@@ -27,6 +27,13 @@ import {
 } from "../../codec/compute.ts";
 import { ripemd160, sha256 } from "../../crypto/index.ts";
 import type { EcallRequest, OcallHandlers } from "../../enclave-api/index.ts";
+
+/**
+ * A block's random as its header carries it (crypto.md §9): the encrypted `r` (48 bytes), its proof
+ * (32), and the header's app and validators hashes the proof and encryption are bound to. The enclave
+ * checks and opens it inside each contract call; the host never sees `r`.
+ */
+export type EncryptedBlockRandom = NonNullable<EcallRequest<"contractExecute">["blockRandom"]>;
 import { type Dec, isValidCoinSet } from "../../primitives/amount.ts";
 import { fromBase64, toBase64 } from "../../primitives/base64.ts";
 import { encodeAddress, parseAccountAddress } from "../../primitives/bech32.ts";
@@ -243,8 +250,11 @@ export class ComputeKeeper {
    * and sub-messages of that tx fail with sdk 40404. Compared by identity, so each new tx starts clear.
    */
   private lastMsgMarkerTx: ComputeTxInfo | undefined;
-  /** The random of the block being delivered (set by the app's finalizeBlock), 32 bytes or none. */
-  blockRandom: Uint8Array | undefined;
+  /**
+   * The random of the block being delivered (set by the app's finalizeBlock): the header's encrypted
+   * random with its proof and hashes, which only the enclave opens; or none.
+   */
+  blockRandom: EncryptedBlockRandom | undefined;
   /**
    * The txs of the block being delivered (set by the app's finalizeBlock), for signature hints: each
    * delivered contract call tells the enclave the next tx's signature (`hints.ts`). Never changes a result.
@@ -517,7 +527,7 @@ export class ComputeKeeper {
     return ctx.mode === "deliver" && this.tx !== undefined ? { index: this.tx.index, hash: this.tx.hash } : undefined;
   }
 
-  private random(ctx: Context): Uint8Array | undefined {
+  private random(ctx: Context): EncryptedBlockRandom | undefined {
     return ctx.mode === "deliver" ? this.blockRandom : undefined;
   }
 
