@@ -237,6 +237,57 @@ test(
 );
 
 test(
+  "env.block.random: the proposer's enclave puts an encrypted random in the header, every enclave checks and opens it, the same on all four",
+  STEP,
+  async () => {
+    const wasm = readFileSync(join(ROOT, "contracts", "build", "random.wasm"));
+    const a0 = aOn[0]!;
+    const stored = ok(
+      await a0.tx.compute.storeCode({ sender: a0.address, wasm_byte_code: wasm, source: "", builder: "" }, GAS),
+    );
+    const codeId = logValue(stored, "message", "code_id");
+    await committed(stored.height);
+    const hash = (await aOn[1]!.query.compute.codeHashByCodeId({ code_id: codeId })).code_hash ?? "";
+    const a1 = aOn[1]!;
+    const init = ok(
+      await a1.tx.compute.instantiateContract(
+        { sender: a1.address, code_id: codeId, code_hash: hash, init_msg: {}, label: "random" },
+        GAS,
+      ),
+    );
+    const address = logValue(init, "message", "contract_address");
+    assert.equal(logValue(init, "wasm", "has_random"), "true");
+    const first = logValue(init, "wasm", "random"); // encrypted by the enclave, decrypted by secretjs
+    assert.equal(Buffer.from(first, "base64").length, 32);
+    await committed(init.height);
+    const b2 = bOn[2]!;
+    const exec = ok(
+      await b2.tx.compute.executeContract(
+        { sender: b2.address, contract_address: address, code_hash: hash, msg: { store_random: {} } },
+        GAS,
+      ),
+    );
+    const second = logValue(exec, "wasm", "random");
+    assert.equal(Buffer.from(second, "base64").length, 32);
+    assert.notEqual(second, first);
+    await sameAppHashAfter(exec.height);
+    // Every node's enclave stored the same random.
+    assert.deepEqual(
+      await driver.queryOn(aOn, address, hash, { last_random: {} }),
+      Array(4).fill({ random: second, height: exec.height }),
+    );
+    // The header carries the encrypted random (48 bytes) and its proof (32), never `r` itself.
+    const block = (await driver.rpc(3, "block", { height: String(exec.height) }))["block"] as {
+      header: { encrypted_random?: { random: string; proof: string } };
+    };
+    const er = block.header.encrypted_random;
+    assert.ok(er !== undefined, "no encrypted_random in the header");
+    assert.equal(Buffer.from(er.random, "base64").length, 48);
+    assert.equal(Buffer.from(er.proof, "base64").length, 32);
+  },
+);
+
+test(
   "a SIGKILLed validator restarts with its sealed seeds, catches up over a contract tx and answers queries",
   STEP,
   async () => {

@@ -809,20 +809,16 @@ describe("upstream binaries through scrt dev and secretjs", { timeout: 600_000 }
       assert.deepEqual(info, { sender: a.address, funds: [{ denom: "uscrt", amount: "1" }] });
     });
 
-    // Known gap: nothing in the node produces the block's encrypted random yet (see the report and
-    // src/app/compute/README.md "Not yet"), so env.block.random is absent. Reported as todo, not a pass.
-    it(
-      "gives env.block.random, 32 bytes, new for each call (TestRandomEnv)",
-      { todo: "block random not produced by the node yet" },
-      async () => {
-        const env = JSON.parse(logValue(init, "wasm", "env")) as Env;
-        assert.equal(typeof env.block.random, "string", `no env.block.random: ${JSON.stringify(env)}`);
-        assert.equal(Buffer.from(env.block.random ?? "", "base64").length, 32);
-        const exec = ok(await execute(contract, code.codeHash, { get_env: {} }));
-        const env2 = JSON.parse(logValue(exec, "wasm", "env")) as Env;
-        assert.equal(Buffer.from(env2.block.random ?? "", "base64").length, 32);
-        assert.notEqual(env2.block.random, env.block.random);
-      },
-    );
+    // The dev chain's proposer enclave puts an encrypted random in every header (crypto.md §9); the
+    // enclave opens it inside each call of a contract that exports `requires_random`.
+    it("gives env.block.random, 32 bytes, new for each call (TestRandomEnv)", async () => {
+      const env = JSON.parse(logValue(init, "wasm", "env")) as Env;
+      assert.equal(typeof env.block.random, "string", `no env.block.random: ${JSON.stringify(env)}`);
+      assert.equal(Buffer.from(env.block.random ?? "", "base64").length, 32);
+      const exec = ok(await execute(contract, code.codeHash, { get_env: {} }));
+      const env2 = JSON.parse(logValue(exec, "wasm", "env")) as Env;
+      assert.equal(Buffer.from(env2.block.random ?? "", "base64").length, 32);
+      assert.notEqual(env2.block.random, env.block.random);
+    });
   });
 });
