@@ -127,14 +127,19 @@ test("every node serves the network IO key of genesis (what secretjs encrypts to
   for (const k of keys) assert.equal(Buffer.from(k).toString("base64"), register.io_exch_key);
 });
 
-test("stored via node 0, instantiated via node 1, executed via node 2, queried via node 3", STEP, async () => {
-  const wasm = readFileSync(join(ROOT, "contracts", "build", "counter.wasm"));
+/** Stores `contracts/build/<name>.wasm` through node 0 and waits until every node has the block. */
+async function storeContract(name: string): Promise<string> {
+  const wasm = readFileSync(join(ROOT, "contracts", "build", `${name}.wasm`));
   const a0 = aOn[0]!;
   const stored = ok(
     await a0.tx.compute.storeCode({ sender: a0.address, wasm_byte_code: wasm, source: "", builder: "" }, GAS),
   );
-  const codeId = logValue(stored, "message", "code_id");
   await committed(stored.height);
+  return logValue(stored, "message", "code_id");
+}
+
+test("stored via node 0, instantiated via node 1, executed via node 2, queried via node 3", STEP, async () => {
+  const codeId = await storeContract("counter");
   const hashes = await Promise.all(aOn.map((c) => c.query.compute.codeHashByCodeId({ code_id: codeId })));
   codeHash = hashes[0]!.code_hash ?? "";
   assert.match(codeHash, /^[0-9a-f]{64}$/);
@@ -240,13 +245,7 @@ test(
   "env.block.random: the proposer's enclave puts an encrypted random in the header, every enclave checks and opens it, the same on all four",
   STEP,
   async () => {
-    const wasm = readFileSync(join(ROOT, "contracts", "build", "random.wasm"));
-    const a0 = aOn[0]!;
-    const stored = ok(
-      await a0.tx.compute.storeCode({ sender: a0.address, wasm_byte_code: wasm, source: "", builder: "" }, GAS),
-    );
-    const codeId = logValue(stored, "message", "code_id");
-    await committed(stored.height);
+    const codeId = await storeContract("random");
     const hash = (await aOn[1]!.query.compute.codeHashByCodeId({ code_id: codeId })).code_hash ?? "";
     const a1 = aOn[1]!;
     const init = ok(
