@@ -79,6 +79,7 @@ import { Dec } from "../primitives/amount.ts";
 import { bytesEqual } from "../primitives/bytes.ts";
 import { toHex } from "../primitives/hex.ts";
 import { silentLogger, type Logger } from "../primitives/observability.ts";
+import { finalizeBlockRandom, proposedBlockRandomValid, proposerBlockRandom } from "./blockRandom.ts";
 import { openDatabase, openMultiStore } from "../store/index.ts";
 import {
   BLOCK_PROTOCOL,
@@ -544,7 +545,6 @@ export class Node {
       height: e.voteA.height,
       timeNanos: timestampToNanos(e.timestamp),
     }));
-    const er = block.header.encryptedRandom;
     return {
       height,
       timeNanos: timestampToNanos(block.header.time),
@@ -554,62 +554,8 @@ export class Node {
       misbehavior,
       proposer: block.header.proposerAddress,
       // Opened by the enclave inside each contract call that uses it; the host never sees `r`.
-      ...(er === undefined || er === null
-        ? {}
-        : {
-            random: {
-              random: er.random,
-              proof: er.proof,
-              appHash: block.header.appHash,
-              validatorsHash: block.header.validatorsHash,
-            },
-          }),
+      ...finalizeBlockRandom(block.header),
     };
-  }
-
-  /**
-   * The header's `encrypted_random` of a block this node proposes (crypto.md §9 step 1), made by its
-   * enclave; none without a ready enclave (a block without a random is valid: contracts then see none).
-   */
-  private newBlockRandom(
-    height: number,
-    appHash: Uint8Array,
-    validatorsHash: Uint8Array,
-  ): { encryptedRandom?: { random: Uint8Array; proof: Uint8Array } } {
-    const enclave = this.enclaveValue;
-    if (enclave === undefined) return {};
-    try {
-      const r = enclave.call("blockRandomCreate", { height: BigInt(height), appHash, validatorsHash });
-      return { encryptedRandom: { random: r.random, proof: r.proof } };
-    } catch (err) {
-      this.log.warn("no block random: the enclave refused", { height, reason: (err as Error).message });
-      return {};
-    }
-  }
-
-  /**
-   * A proposed header's `encrypted_random` (§9 step 3): checked by this node's enclave (its proof under
-   * the network's seeds, and that it decrypts under the header's validators hash). A node without a
-   * ready enclave cannot check it and runs no contract call before it has one: it accepts.
-   */
-  private blockRandomValid(h: Block["header"]): boolean {
-    const er = h.encryptedRandom;
-    const enclave = this.enclaveValue;
-    if (er === undefined || er === null || enclave === undefined) return true;
-    if (er.random.length !== 48 || er.proof.length !== 32) return false;
-    try {
-      enclave.call("blockRandomCheck", {
-        height: h.height,
-        random: er.random,
-        proof: er.proof,
-        appHash: h.appHash,
-        validatorsHash: h.validatorsHash,
-      });
-      return true;
-    } catch (err) {
-      this.log.warn("invalid block random proposed", { height: h.height, reason: (err as Error).message });
-      return false;
-    }
   }
 
   async close(): Promise<void> {
@@ -1004,7 +950,7 @@ export class Node {
       lastResultsHash: initial ? resultsHash([]) : this.resultsHashOf(prev),
       evidenceHash: evidenceListHash(evidence),
       proposerAddress: this.validatorAddress,
-      ...this.newBlockRandom(height, this.app.lastAppHash, validatorSetHash(validators)),
+      ...proposerBlockRandom(this.enclaveValue, height, this.app.lastAppHash, validatorSetHash(validators), this.log),
     };
     const block: Block = { header, txs, evidence, lastCommit };
     const bytes = encodeBlock(block);
@@ -1045,7 +991,7 @@ export class Node {
         [this.evidenceValid(b), "evidence"],
         [bytesEqual(h.nextValidatorsHash, validatorSetHash(this.validatorsAt(height + 1))), "next validators hash"],
         [timestampToNanos(h.time) > this.lastBlockTimeNanos(height - 1) || initial, "time not after the last block"],
-        [this.blockRandomValid(h), "encrypted random"],
+        [proposedBlockRandomValid(this.enclaveValue, h, this.log), "encrypted random"],
       ];
       const failed = checks.find(([ok]) => !ok);
       valid = failed === undefined;
