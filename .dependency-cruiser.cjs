@@ -18,7 +18,7 @@ const LAYERS = {
   consensus: ["primitives", "crypto", "codec"],
   mempool: ["primitives", "codec"],
   p2p: ["primitives", "crypto", "codec"],
-  api: ["primitives", "codec", "app"],
+  api: ["primitives", "crypto", "codec", "app"],
   client: ["primitives", "crypto", "codec"],
   node: [
     "primitives",

@@ -40,7 +40,7 @@ import {
   validateDuplicateVoteEvidenceBasic,
 } from "./evidence.ts";
 import { commitHash } from "./header.ts";
-import { merkleRoot } from "./merkle.ts";
+import { merkleRoot } from "../crypto/index.ts";
 import { proposerForRound, validatorIndexByAddress, validatorSetHash, type ValidatorSet } from "./validatorSet.ts";
 import { advanceValidatorSchedule, genesisValidatorSchedule, type ValidatorUpdate } from "./validatorUpdates.ts";
 

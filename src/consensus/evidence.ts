@@ -32,7 +32,7 @@ import { bytesEqual, compareBytes } from "../primitives/bytes.ts";
 import { CodedError } from "../primitives/errors.ts";
 import { toHex } from "../primitives/hex.ts";
 import { timestampsEqual, timestampToNanos } from "./bftTime.ts";
-import { merkleRoot } from "./merkle.ts";
+import { merkleRoot } from "../crypto/index.ts";
 import { validatorIndexByAddress, type ValidatorSet } from "./validatorSet.ts";
 
 export type EvidenceErrorCode =

@@ -12,7 +12,7 @@ import {
   type Commit,
   type Header,
 } from "../codec/consensus.ts";
-import { merkleRoot } from "./merkle.ts";
+import { merkleRoot } from "../crypto/index.ts";
 
 export function headerHash(h: Header): Uint8Array {
   return merkleRoot([

@@ -2,7 +2,7 @@
 export { ConsensusError } from "./errors.ts";
 export type { ConsensusErrorCode } from "./errors.ts";
 export { commitHash, headerHash } from "./header.ts";
-export { merkleRoot } from "./merkle.ts";
+export { merkleRoot } from "../crypto/index.ts";
 export * from "./privval.ts";
 export {
   createConsensusState,

@@ -10,7 +10,7 @@ import { encodeSimpleValidatorEd25519 } from "../codec/consensus.ts";
 import { sha256 } from "../crypto/index.ts";
 import { compareBytes } from "../primitives/bytes.ts";
 import { ConsensusError } from "./errors.ts";
-import { merkleRoot } from "./merkle.ts";
+import { merkleRoot } from "../crypto/index.ts";
 
 export const PRIORITY_WINDOW_SIZE_FACTOR = 2n;
 /** CometBFT's MaxTotalVotingPower = MaxInt64 / 8. */

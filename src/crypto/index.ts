@@ -14,3 +14,4 @@ export {
   secp256k1VerifySha256,
 } from "./secp256k1.ts";
 export { randomBytes } from "./random.ts";
+export { merkleAunts, merkleLeafHash, merkleRoot, merkleRootOfLeafHashes, merkleSplitPoint } from "./merkle.ts";

@@ -1,72 +1,38 @@
 /**
- * The Tendermint simple Merkle tree (RFC 6962 hashing, split at the largest power of two below n) and
- * the simple Merkle map over it that Cosmos `rootmulti` uses for the app hash:
+ * The simple Merkle map that Cosmos `rootmulti` uses for the app hash, over the Tendermint simple Merkle
+ * tree of `src/crypto/merkle.ts`:
  *   leaf(name, storeHash) = sha256(0x00 ‖ uvarint(len name) ‖ name ‖ uvarint(32) ‖ sha256(storeHash))
  *   inner(l, r)           = sha256(0x01 ‖ l ‖ r)
  * over the stores sorted by name; the root of nothing is sha256 of nothing.
  * Proofs are ICS-23 existence proofs for `tendermintSpec` (cosmos-sdk `store/internal/proofs`).
  */
 import { sha256 } from "../crypto/hash.ts";
+import { merkleLeafHash, merkleRootOfLeafHashes, merkleSplitPoint } from "../crypto/merkle.ts";
 import { compareBytes, utf8Encode } from "../primitives/bytes.ts";
 import { StoreError } from "./errors.ts";
 import { HashOp, LengthOp, type ExistenceProof, type InnerOp } from "./ics23.ts";
 import { ByteWriter } from "./iavl/node.ts";
 
-/** The largest power of two strictly below n (n ≥ 2). */
-function splitPoint(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
-
-function innerHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const preimage = new Uint8Array(1 + left.length + right.length);
-  preimage[0] = 1;
-  preimage.set(left, 1);
-  preimage.set(right, 1 + left.length);
-  return sha256(preimage);
-}
-
-function rootOfLeafHashes(hashes: readonly Uint8Array[], from: number, to: number): Uint8Array {
-  const n = to - from;
-  if (n === 1) return hashes[from]!;
-  const k = splitPoint(n);
-  return innerHash(rootOfLeafHashes(hashes, from, from + k), rootOfLeafHashes(hashes, from + k, to));
-}
-
 /** Inner ops from the leaf at `index` up to the root of hashes[from, to). */
 function pathOf(hashes: readonly Uint8Array[], from: number, to: number, index: number, out: InnerOp[]): void {
   const n = to - from;
   if (n === 1) return;
-  const k = splitPoint(n);
+  const k = merkleSplitPoint(n);
   if (index < from + k) {
     pathOf(hashes, from, from + k, index, out);
-    out.push({ hash: HashOp.SHA256, prefix: Uint8Array.of(1), suffix: rootOfLeafHashes(hashes, from + k, to) });
+    out.push({
+      hash: HashOp.SHA256,
+      prefix: Uint8Array.of(1),
+      suffix: merkleRootOfLeafHashes(hashes.slice(from + k, to)),
+    });
   } else {
     pathOf(hashes, from + k, to, index, out);
-    const left = rootOfLeafHashes(hashes, from, from + k);
+    const left = merkleRootOfLeafHashes(hashes.slice(from, from + k));
     const prefix = new Uint8Array(1 + left.length);
     prefix[0] = 1;
     prefix.set(left, 1);
     out.push({ hash: HashOp.SHA256, prefix, suffix: new Uint8Array(0) });
   }
-}
-
-/** The Merkle root of items already hashed as leaves. */
-export function simpleMerkleRootOfLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
-  if (leafHashes.length === 0) return sha256(new Uint8Array(0));
-  return rootOfLeafHashes(leafHashes, 0, leafHashes.length);
-}
-
-/** The Merkle root of raw items (each hashed as a leaf: sha256(0x00 ‖ item)); cometbft `HashFromByteSlices`. */
-export function simpleMerkleRoot(items: readonly Uint8Array[]): Uint8Array {
-  return simpleMerkleRootOfLeafHashes(
-    items.map((item) => {
-      const preimage = new Uint8Array(1 + item.length);
-      preimage.set(item, 1);
-      return sha256(preimage);
-    }),
-  );
 }
 
 interface MapLeaf {
@@ -85,9 +51,7 @@ export class SimpleMerkleMap {
     const leaves = entries.map(({ name, value }) => {
       const nameBytes = utf8Encode(name);
       const kv = new ByteWriter(nameBytes.length + 48).lengthPrefixed(nameBytes).lengthPrefixed(sha256(value));
-      const preimage = new Uint8Array(1 + kv.length);
-      preimage.set(kv.view(), 1);
-      return { name: nameBytes, value, leafHash: sha256(preimage) };
+      return { name: nameBytes, value, leafHash: merkleLeafHash(kv.view()) };
     });
     leaves.sort((a, b) => compareBytes(a.name, b.name));
     for (let i = 1; i < leaves.length; i++) {
@@ -96,7 +60,7 @@ export class SimpleMerkleMap {
       }
     }
     this.leaves = leaves;
-    this.root = simpleMerkleRootOfLeafHashes(leaves.map((l) => l.leafHash));
+    this.root = merkleRootOfLeafHashes(leaves.map((l) => l.leafHash));
   }
 
   /** The existence proof of `name` → its value (`tendermintSpec`); STORE_UNKNOWN_STORE if absent. */

@@ -37,7 +37,7 @@ import {
 } from "../../src/consensus/blockValidation.ts";
 import { newDuplicateVoteEvidence } from "../../src/consensus/evidence.ts";
 import { commitHash, headerHash } from "../../src/consensus/header.ts";
-import { merkleRoot } from "../../src/consensus/merkle.ts";
+import { merkleRoot } from "../../src/crypto/index.ts";
 import { toCanonicalJson } from "../../src/consensus/serialize.ts";
 import {
   incrementProposerPriority,

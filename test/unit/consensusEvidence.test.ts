@@ -35,7 +35,7 @@ import {
   type EvidenceChainView,
   type EvidenceParams,
 } from "../../src/consensus/evidence.ts";
-import { merkleRoot } from "../../src/consensus/merkle.ts";
+import { merkleRoot } from "../../src/crypto/index.ts";
 import { createConsensusState, step } from "../../src/consensus/reducer.ts";
 import type { ConsensusEffect } from "../../src/consensus/types.ts";
 import { compareBytes } from "../../src/primitives/bytes.ts";

@@ -32,7 +32,6 @@ import {
   type DatabaseWriter,
 } from "../../src/store/index.ts";
 import { type TreeSnapshot } from "../../src/store/iavl/snapshot.ts";
-import { simpleMerkleRoot } from "../../src/store/simpleMerkle.ts";
 import { hexOf, modelRange, plain, prng, type Model } from "../fixtures/store/model.ts";
 
 const tmpRoot = mkdtempSync(join(tmpdir(), "scrt-store-tree-"));
@@ -128,33 +127,6 @@ describe("compatibility with upstream", () => {
     const ms = openMultiStore(createMemoryDatabase(), { storeNames: ["bank"] });
     ms.commit();
     assert.equal(hex(ms.storeAt(1, "bank").hash), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  });
-
-  it("the Tendermint simple Merkle tree matches cometbft's vectors", () => {
-    const vectors: Array<[number[][], string]> = [
-      [[], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
-      [[[1, 2, 3]], "054edec1d0211f624fed0cbca9d4f9400b0e491c43742af2c5b0abebf0c990d8"],
-      [[[]], "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"],
-      [
-        [
-          [1, 2, 3],
-          [4, 5, 6],
-        ],
-        "82e6cfce00453804379b53962939eaa7906b39904be0813fcadd31b100773c4b",
-      ],
-      [
-        [
-          [1, 2],
-          [3, 4],
-          [5, 6],
-          [7, 8],
-          [9, 10],
-        ],
-        "f326493eceab4f2d9ffbc78c59432a0a005d6ea98392045c74df5d14a113be18",
-      ],
-    ];
-    for (const [items, want] of vectors)
-      assert.equal(hex(simpleMerkleRoot(items.map((i) => Uint8Array.from(i)))), want);
   });
 
   it("the app hash map matches cosmos-sdk's store/internal/maps vectors", () => {

@@ -27,7 +27,7 @@ import {
   type VoteType,
 } from "../../src/codec/consensus.ts";
 import { crc32 } from "../../src/consensus/wal.ts";
-import { merkleRoot } from "../../src/consensus/merkle.ts";
+import { merkleRoot } from "../../src/crypto/index.ts";
 import { headerHash } from "../../src/consensus/header.ts";
 import { sha256 } from "../../src/crypto/index.ts";
 

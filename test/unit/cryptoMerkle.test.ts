@@ -1,12 +1,14 @@
 /**
- * `merkleRoot` (CometBFT `merkle.HashFromByteSlices`): CometBFT's own test vectors, and equality with
- * the textbook recursion (leaf = sha256(0x00 ‖ item), inner = sha256(0x01 ‖ left ‖ right), split at
- * the largest power of two below the count) on random lists, items of mixed lengths included.
+ * src/crypto/merkle.ts, the one simple Merkle tree of the node: `merkleRoot` (CometBFT
+ * `merkle.HashFromByteSlices`) against CometBFT's own test vectors and the textbook recursion (leaf =
+ * sha256(0x00 ‖ item), inner = sha256(0x01 ‖ left ‖ right), split at the largest power of two below
+ * the count) on random lists, items of mixed lengths included; `merkleAunts` against CometBFT's
+ * `computeHashFromAunts`.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { merkleRoot } from "../../src/consensus/merkle.ts";
+import { merkleAunts, merkleLeafHash, merkleRoot, merkleRootOfLeafHashes } from "../../src/crypto/index.ts";
 import { sha256Concat, sha256 } from "../../src/crypto/index.ts";
 import { toHex } from "../../src/primitives/hex.ts";
 
@@ -60,5 +62,29 @@ describe("merkleRoot", () => {
       Uint8Array.from({ length: 500 }, (_, i) => i & 0xff),
       "the items are not changed",
     );
+  });
+
+  it("aunts lead from every leaf back to the root (CometBFT computeHashFromAunts)", () => {
+    const fromAunts = (index: number, total: number, leaf: Uint8Array, aunts: Uint8Array[]): Uint8Array => {
+      if (total === 1) return leaf;
+      let k = 1;
+      while (k * 2 < total) k *= 2;
+      const last = aunts[aunts.length - 1]!;
+      const rest = aunts.slice(0, -1);
+      return index < k
+        ? sha256Concat(Uint8Array.of(1), fromAunts(index, k, leaf, rest), last)
+        : sha256Concat(Uint8Array.of(1), last, fromAunts(index - k, total - k, leaf, rest));
+    };
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 40 }), { minLength: 1, maxLength: 20 }), (items) => {
+        const root = merkleRoot(items);
+        assert.deepEqual(merkleRootOfLeafHashes(items.map(merkleLeafHash)), root);
+        items.forEach((item, i) => {
+          const aunts = merkleAunts(items, i);
+          assert.deepEqual(fromAunts(i, items.length, merkleLeafHash(item), aunts), root);
+        });
+      }),
+    );
+    assert.deepEqual(merkleAunts([Uint8Array.of(1)], 0), []);
   });
 });
