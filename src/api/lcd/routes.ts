@@ -3,7 +3,6 @@
  * services answered from the backend, the module queries of the gRPC gateway (generated table) turned
  * into `abciQuery(<gRPC path>, <protobuf request>)` calls, and a few constant answers (bech32).
  */
-import { createHash } from "node:crypto";
 import { MAX_UINT64 } from "../../primitives/amount.ts";
 import { encodeTxRaw } from "../../codec/tx.ts";
 import { toBase64 } from "../../primitives/base64.ts";
@@ -22,6 +21,7 @@ import {
   txResponseJson,
   txTimestamp,
 } from "./render.ts";
+import { sha256 } from "../../crypto/index.ts";
 
 export interface LcdRequest {
   readonly params: Readonly<Record<string, string>>;
@@ -133,8 +133,6 @@ function hashParam(text: string | undefined): Uint8Array {
   if (text.length !== 64 || !isHex(text.toLowerCase())) throw invalidArgument(`invalid tx hash: ${text}`);
   return fromHex(text.toLowerCase());
 }
-
-const sha256 = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(bytes).digest());
 
 function blockTimes(backend: ApiBackend): (height: number) => string {
   const cache = new Map<number, string>();

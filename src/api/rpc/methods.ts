@@ -3,7 +3,6 @@
  * and served over JSON-RPC POST, URI GET and WebSocket alike. Results are CometBFT 0.38's
  * `rpc/core/types/responses.go` shapes; failures are -32603 with CometBFT's texts in `data`.
  */
-import { createHash } from "node:crypto";
 import { toBase64 } from "../../primitives/base64.ts";
 import { utf8Encode } from "../../primitives/bytes.ts";
 import type { ApiBackend, BlockRecord, IndexedTx, SearchOptions } from "../backend.ts";
@@ -27,6 +26,7 @@ import {
 } from "./json.ts";
 import { txProofJson } from "./merkle.ts";
 import { type ParamSpec, type Params, paramBool, paramBytes, paramInt, paramString } from "./params.ts";
+import { sha256 } from "../../crypto/index.ts";
 
 /** What a WebSocket connection offers the subscription methods. */
 export interface SubscriptionSession {
@@ -73,8 +73,6 @@ export const DEFAULT_CONSENSUS_PARAMS: JsonObject = {
   version: { app: "0" },
   abci: { vote_extensions_enable_height: "0" },
 };
-
-const sha256 = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(bytes).digest());
 
 /** CometBFT's `getHeight`: absent = latest; else within [base, latest]. */
 function resolveHeight(backend: ApiBackend, requested: number | undefined, latestOffset = 0): number {
