@@ -18,6 +18,7 @@ import { describe, it } from "node:test";
 import type { SecretApp } from "../../src/app/index.ts";
 import { decodeTxRaw, encodeTxRaw } from "../../src/codec/tx.ts";
 import { createMemoryDatabase, openDatabase } from "../../src/store/index.ts";
+import { prng } from "../fixtures/store/model.ts";
 import { blockTime, genesisFor, newApp, sendMsg, signTx, testKey, type TestKey } from "../helpers/appTx.ts";
 
 /** sha256 over the JSON of every result of the run below, taken with the code before the change. */
@@ -26,18 +27,6 @@ const RECORDED_DIGEST = "6e1314cf8d26e26e7c87eb386cd4ac299d96ecd234431428f935e56
 const ACCOUNTS = 24;
 const BLOCKS = 6;
 const TXS_PER_BLOCK = 50;
-
-/** A small deterministic PRNG (mulberry32), so the run is the same every time. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Planned {
   readonly bytes: Uint8Array;

@@ -12,6 +12,7 @@ import {
   EXPORT_STACK_EXHAUSTED,
   EXPORT_STACK_USED,
 } from "../../src/vm/wasm/instrument.ts";
+import { prng } from "../fixtures/store/model.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // wabt
@@ -158,17 +159,8 @@ export function meteredCallOn(ex: WasmExports, name: string, args: unknown[], ga
 // ---------------------------------------------------------------------------------------------------
 // Random structured programs with a reference model (result and gas by the walrus counting rules)
 
-/** A deterministic PRNG (mulberry32) so a program is a function of its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// `prng` (the stores' mulberry32, imported above) makes a program a function of its seed.
+export { prng };
 
 type Expr =
   | { k: "const"; v: number }
