@@ -14,10 +14,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SignedMsgType, type Vote } from "../../src/codec/consensus.ts";
 import type { BlockRecord } from "../../src/api/backend.ts";
-import type { ConsensusEvent } from "../../src/consensus/index.ts";
 import { toCanonicalJson } from "../../src/consensus/serialize.ts";
 import { initLocalnet } from "../../src/node/localnet.ts";
-import { Node, type NodeNetwork } from "../../src/node/node.ts";
+import { Node } from "../../src/node/node.ts";
+import { ConsensusBus } from "../helpers/consensusBus.ts";
 
 const LATE = 3;
 const N = 4;
@@ -28,54 +28,21 @@ const nodes: Node[] = [];
 /** Node 0's NewBlock events (built from the block it decoded, not read back from the store). */
 const published: BlockRecord[] = [];
 
-/** Height of an incoming message (the bus holds messages of a height a node has not started). */
-function heightOf(e: ConsensusEvent): bigint {
-  if (e.type === "vote") return e.vote.height;
-  if (e.type === "proposal") return e.proposal.height;
-  throw new Error(`unexpected ${e.type}`);
-}
-
-class Bus {
-  private readonly held = new Map<number, ConsensusEvent[]>();
+/** The bus, except that validator 3's precommits wait until their receiver has decided their height. */
+class Bus extends ConsensusBus {
   /** Validator 3's precommits per receiver, until the receiver has decided the precommit's height. */
   private readonly late = new Map<number, Vote[]>();
 
-  network(from: number): NodeNetwork {
-    return {
-      broadcastVote: (vote) => {
-        for (let to = 0; to < N; to++) {
-          if (to === from) continue;
-          if (from === LATE && vote.type === SignedMsgType.Precommit) this.holdLate(to, vote);
-          else this.send(to, { type: "vote", vote });
-        }
-      },
-      broadcastProposal: (proposal, block) => {
-        for (let to = 0; to < N; to++) if (to !== from) this.send(to, { type: "proposal", proposal, block });
-      },
-      heightStarted: (height) => this.flush(from, height),
-    };
+  constructor() {
+    super(nodes, N);
   }
 
-  private send(to: number, e: ConsensusEvent): void {
-    setImmediate(() => {
-      const node = nodes[to];
-      if (node === undefined) return;
-      const current = node.consensus?.state.height ?? 0n;
-      if (heightOf(e) > current) {
-        const list = this.held.get(to) ?? [];
-        list.push(e);
-        this.held.set(to, list);
-        node.wakeHeight(Number(heightOf(e)));
-        return;
-      }
-      node.handleConsensusEvent(e);
-    });
-  }
-
-  private holdLate(to: number, vote: Vote): void {
-    const list = this.late.get(to) ?? [];
-    list.push(vote);
-    this.late.set(to, list);
+  protected override sendVote(from: number, to: number, vote: Vote): void {
+    if (from === LATE && vote.type === SignedMsgType.Precommit) {
+      const list = this.late.get(to) ?? [];
+      list.push(vote);
+      this.late.set(to, list);
+    } else super.sendVote(from, to, vote);
   }
 
   /** The receiver committed `height`: its held late precommits for it go in now (timeout_commit runs). */
@@ -87,15 +54,6 @@ class Bus {
       list.filter((v) => v.height > BigInt(height)),
     );
     for (const vote of due) nodes[to]!.handleConsensusEvent({ type: "vote", vote });
-  }
-
-  private flush(to: number, height: number): void {
-    const list = this.held.get(to) ?? [];
-    this.held.set(
-      to,
-      list.filter((e) => heightOf(e) > BigInt(height)),
-    );
-    for (const e of list) if (heightOf(e) === BigInt(height)) this.send(to, e);
   }
 }
 

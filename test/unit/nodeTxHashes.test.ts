@@ -13,13 +13,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { IndexedTx } from "../../src/api/backend.ts";
 import { decodeBaseAccount, decodeQueryAccountResponse, encodeQueryAccountRequest } from "../../src/codec/auth.ts";
-import type { ConsensusEvent } from "../../src/consensus/index.ts";
 import { secp256k1PublicKey, sha256 } from "../../src/crypto/index.ts";
 import { initLocalnet, localnetAccountAddress, localnetAccountKey } from "../../src/node/localnet.ts";
-import { Node, type NodeNetwork } from "../../src/node/node.ts";
+import { Node } from "../../src/node/node.ts";
 import { msgSend, signDirectTx } from "../../src/node/txBuilder.ts";
 import { bytesEqual } from "../../src/primitives/bytes.ts";
 import { toHex } from "../../src/primitives/hex.ts";
+import { ConsensusBus } from "../helpers/consensusBus.ts";
 
 const N = 4;
 const TXS = 12;
@@ -27,49 +27,12 @@ let dir: string;
 const nodes: Node[] = [];
 const txEvents: IndexedTx[][] = [];
 
-const heightOf = (e: ConsensusEvent): bigint =>
-  e.type === "vote" ? e.vote.height : e.type === "proposal" ? e.proposal.height : 0n;
-
-/** Delivers asynchronously; a later height's messages wait until the receiver starts it. */
-class Bus {
-  private readonly held = new Map<number, ConsensusEvent[]>();
-  network(from: number): NodeNetwork {
-    return {
-      broadcastVote: (vote) => this.all(from, { type: "vote", vote }),
-      broadcastProposal: (proposal, block) => this.all(from, { type: "proposal", proposal, block }),
-      heightStarted: (height) => {
-        const list = this.held.get(from) ?? [];
-        this.held.set(
-          from,
-          list.filter((e) => heightOf(e) > BigInt(height)),
-        );
-        for (const e of list) if (heightOf(e) === BigInt(height)) this.send(from, e);
-      },
-    };
-  }
-  private all(from: number, e: ConsensusEvent): void {
-    for (let to = 0; to < N; to++) if (to !== from) this.send(to, e);
-  }
-  private send(to: number, e: ConsensusEvent): void {
-    setImmediate(() => {
-      const node = nodes[to];
-      if (node === undefined) return;
-      if (heightOf(e) > (node.consensus?.state.height ?? 0n)) {
-        this.held.set(to, [...(this.held.get(to) ?? []), e]);
-        node.wakeHeight(Number(heightOf(e)));
-        return;
-      }
-      node.handleConsensusEvent(e);
-    });
-  }
-}
-
 let chainId = "";
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "scrt-node-tx-hashes-"));
   const net = await initLocalnet({ dir, validators: N, accounts: 1, registerEnclaves: false });
   chainId = net.chainId;
-  const bus = new Bus();
+  const bus = new ConsensusBus(nodes, N);
   for (let i = 0; i < N; i++) {
     const node = await Node.start({
       home: net.nodes[i]!.home,
