@@ -79,7 +79,10 @@ export function envV1Json(e: EnvV1Input): string {
   );
 }
 
-/** The placeholder random of every v1 query env (one zero byte). */
+/**
+ * The fixed `block.random` upstream puts in every v1 query env, `"AA=="` (one zero byte; contract-abi.md,
+ * v1 env): queries get no block random by design, so this is the protocol's value, not a stand-in.
+ */
 export const QUERY_RANDOM = Uint8Array.of(0);
 
 /** v1 query env: random `"AA=="` whatever the exports, transaction null. */
